@@ -1,0 +1,109 @@
+#include "bot/app.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "bot/config_loader.h"
+#include "bot/config_sync.h"
+#include "commands/register_all.h"
+#include "store/schema.h"
+
+namespace opsbot {
+
+Result<std::shared_ptr<const Config>> LoadValidConfig(const std::string& path, const std::string& db_override) {
+  ConfigLoad load = LoadConfigFile(path, ProcessEnv());
+  if (!load.errors.empty()) return Status::Invalid(FormatConfigErrors(path, load.errors));
+  if (!db_override.empty()) load.config->store.path = db_override;
+  return std::shared_ptr<const Config>(std::make_shared<Config>(std::move(*load.config)));
+}
+
+void ApplyLogging(const Config& config) {
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  for (const auto& n : config.notices) spdlog::info("config: {}", n);
+}
+
+Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
+  std::unique_ptr<App> app(new App());
+  app->options_ = options;
+  app->clock_ = options.clock ? options.clock : &app->system_clock_;
+
+  auto config = LoadValidConfig(options.config_path, options.db_override);
+  if (!config.ok()) return config.status();
+  ApplyLogging(**config);
+  app->config_ = std::make_unique<ConfigHolder>(config.value());
+  const Config& cfg = **config;
+  app->db_path_ = cfg.store.path;
+
+  std::error_code ec;
+  auto parent = std::filesystem::path(app->db_path_).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  if (ec) return Status::Unavailable("cannot create " + parent.string() + ": " + ec.message());
+
+  auto lock = store::DbLock::Acquire(app->db_path_, options.what);
+  if (!lock.ok()) return lock.status();
+  app->lock_ = std::make_unique<store::DbLock>(std::move(lock.value()));
+
+  store::ConnectionOptions conn_options;
+  conn_options.path = app->db_path_;
+  conn_options.synchronous = cfg.store.synchronous_full ? store::Synchronous::kFull : store::Synchronous::kNormal;
+  auto conn = store::Connection::Open(conn_options);
+  if (!conn.ok()) return conn.status();
+  auto applied = store::Migrate(**conn);
+  if (!applied.ok()) return applied.status();
+  if (*applied > 0) spdlog::info("store: applied {} migration(s); schema version {}", *applied, store::LatestSchemaVersion());
+
+  app->registry_ = std::make_unique<CommandRegistry>();
+  if (Status s = RegisterAllCommands(*app->registry_); !s.ok())
+    return Status::Internal("command registration failed: " + s.message());
+
+  app->writer_ = std::make_unique<store::Writer>(std::move(conn.value()), store::Writer::Options{});
+  app->reads_ = std::make_unique<store::ReadPool>(conn_options, 8);
+  app->checkpointer_ = std::make_unique<store::Checkpointer>(conn_options, std::chrono::milliseconds(1000));
+
+  const std::int64_t now = app->clock_->Now();
+  auto synced = app->writer_->Run<SyncCounts>(
+      [&](store::Connection& c) -> Result<SyncCounts> { return SyncConfigToStore(c, cfg, now); });
+  if (!synced.ok()) return Status::Internal("config sync failed: " + synced.status().message());
+  spdlog::info("opsbot: {} people, {} chats from {}; store {} (synchronous={})", cfg.people.size(),
+               cfg.chats.size(), options.config_path, app->db_path_, cfg.store.synchronous_full ? "FULL" : "NORMAL");
+
+  app->router_ = std::make_unique<Router>(Router::Deps{*app->registry_, *app->config_, *app->writer_, *app->reads_,
+                                                       *app->clock_, nullptr});
+  return app;
+}
+
+App::~App() { Stop(); }
+
+Status App::Reload() {
+  auto next = LoadValidConfig(options_.config_path, options_.db_override);
+  if (!next.ok()) {
+    spdlog::error("reload refused; keeping the running config:\n{}", next.status().message());
+    return next.status();
+  }
+  if ((*next)->store.path != db_path_) {
+    std::string m = "reload refused: store.path changed (" + (*next)->store.path + "); restart to move the store";
+    spdlog::error("{}", m);
+    return Status::Invalid(m);
+  }
+  const std::int64_t now = clock_->Now();
+  std::shared_ptr<const Config> cfg = next.value();
+  auto synced = writer_->Run<SyncCounts>(
+      [&](store::Connection& c) -> Result<SyncCounts> { return SyncConfigToStore(c, *cfg, now); });
+  if (!synced.ok()) {
+    spdlog::error("reload refused: {}", synced.status().message());
+    return synced.status();
+  }
+  ApplyLogging(*cfg);
+  config_->Set(cfg);
+  spdlog::info("config reloaded (generation {}): {} people and {} chats changed", config_->generation(),
+               synced->people_changed, synced->chats_changed);
+  return Status::Ok();
+}
+
+void App::Stop() {
+  if (writer_) writer_->Stop();
+  if (checkpointer_) checkpointer_->Stop();
+}
+
+}  // namespace opsbot

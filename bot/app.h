@@ -1,0 +1,68 @@
+// App: the composition root. Wires config, store, writer, commands and router together, explicitly.
+//
+// Lifetime: Open() loads and validates the config, takes the database lock (refusing while another
+// opsbot holds it), migrates, registers every command (a duplicate aborts), starts the Writer and the
+// Checkpointer, and syncs the config's people and chats into the store. Stop() (also run by the
+// destructor) commits what is queued and refuses new work. Thread-safe after Open: router() may be used
+// from many threads; Reload() from one (the signal watcher).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "bot/clock.h"
+#include "bot/command_registry.h"
+#include "bot/config_holder.h"
+#include "bot/router.h"
+#include "bot/status.h"
+#include "store/checkpointer.h"
+#include "store/db_lock.h"
+#include "store/read_pool.h"
+#include "store/writer.h"
+
+namespace opsbot {
+
+struct AppOptions {
+  std::string config_path;
+  std::string db_override;  // --db: replaces store.path when set
+  std::string what;         // what this process is, for the lock file ("opsbot console")
+  const Clock* clock = nullptr;  // default: the system clock
+};
+
+class App {
+ public:
+  static Result<std::unique_ptr<App>> Open(const AppOptions& options);
+  ~App();
+
+  Router& router() { return *router_; }
+  const ConfigHolder& config() const { return *config_; }
+  const std::string& db_path() const { return db_path_; }
+  store::Writer& writer() { return *writer_; }
+
+  // Re-reads the config file. A bad config is refused with its errors and the old one kept.
+  Status Reload();
+  void Stop();
+
+ private:
+  App() = default;
+
+  AppOptions options_;
+  std::string db_path_;
+  SystemClock system_clock_;
+  const Clock* clock_ = nullptr;
+  std::unique_ptr<ConfigHolder> config_;
+  std::unique_ptr<store::DbLock> lock_;
+  std::unique_ptr<CommandRegistry> registry_;
+  std::unique_ptr<store::Writer> writer_;
+  std::unique_ptr<store::ReadPool> reads_;
+  std::unique_ptr<store::Checkpointer> checkpointer_;
+  std::unique_ptr<Router> router_;
+};
+
+// Loads and validates a config file, applying --db. Errors are formatted one per line.
+Result<std::shared_ptr<const Config>> LoadValidConfig(const std::string& path, const std::string& db_override);
+
+// Sets spdlog's level from the config ("info", ...) and logs the config's notices.
+void ApplyLogging(const Config& config);
+
+}  // namespace opsbot

@@ -1,0 +1,150 @@
+#include "bot/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "adapters/console/console_adapter.h"
+#include "bot/app.h"
+#include "bot/signal_watcher.h"
+#include "store/backup.h"
+#include "store/db_lock.h"
+#include "store/schema.h"
+
+namespace opsbot {
+namespace {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitLocked = 3;
+
+struct GlobalOptions {
+  std::string config;
+  std::string db;
+};
+
+// The default config: the demo config when run from a checkout, else the installed one.
+std::string DefaultConfigPath() {
+  if (const char* env = std::getenv("OPSBOT_CONFIG"); env && *env) return env;
+  if (std::filesystem::exists("config/opsbot.example.yaml")) return "config/opsbot.example.yaml";
+  return "/etc/opsbot/opsbot.yaml";
+}
+
+int Fail(const Status& s) {
+  std::cerr << "opsbot: " << s.message() << "\n";
+  if (s.code() == StatusCode::kInvalidArgument) return kExitUsage;
+  if (s.code() == StatusCode::kUnavailable) return kExitLocked;
+  return kExitFailure;
+}
+
+int RunConsoleCommand(const GlobalOptions& g, std::string user, const std::string& chat) {
+  AppOptions options{g.config, g.db, "opsbot console", nullptr};
+  auto app = App::Open(options);
+  if (!app.ok()) return Fail(app.status());
+  auto config = (*app)->config().Get();
+  if (user.empty()) user = config->people.empty() ? "demo" : config->people.front().id;
+  std::string chat_key = chat == "-" ? "" : (chat.empty() && !config->chats.empty() ? config->chats.front().id : chat);
+  App* raw = app->get();
+  SignalWatcher signals([raw] { raw->Reload(); }, [](int sig) { spdlog::info("signal {}: stopping", sig); });
+  ConsoleOptions console{user, chat_key, isatty(0) != 0, 0, signals.stop_fd()};
+  RunConsole(console, [raw](const InboundMessage& m) { return raw->router().Handle(m); }, std::cout);
+  raw->Stop();
+  return 0;
+}
+
+int RunMigrate(const GlobalOptions& g) {
+  AppOptions options{g.config, g.db, "opsbot migrate", nullptr};
+  auto app = App::Open(options);  // opening migrates
+  if (!app.ok()) return Fail(app.status());
+  std::cout << "database " << (*app)->db_path() << " is at schema version " << store::LatestSchemaVersion() << "\n";
+  return 0;
+}
+
+int RunBackup(const GlobalOptions& g, const std::string& file) {
+  auto config = LoadValidConfig(g.config, g.db);
+  if (!config.ok()) return Fail(config.status());
+  Status s = store::BackupDatabase((*config)->store.path, file);
+  if (!s.ok()) return Fail(s);
+  std::cout << "backup of " << (*config)->store.path << " written to " << file << "\n";
+  return 0;
+}
+
+int RunRestore(const GlobalOptions& g, const std::string& file) {
+  auto config = LoadValidConfig(g.config, g.db);
+  if (!config.ok()) return Fail(config.status());
+  const std::string& db = (*config)->store.path;
+  auto parent = std::filesystem::path(db).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  auto lock = store::DbLock::Acquire(db, "opsbot restore");
+  if (!lock.ok()) return Fail(Status::Unavailable("restore refused: " + lock.status().message()));
+  auto info = store::RestoreDatabase(file, db);
+  if (!info.ok()) return Fail(info.status());
+  std::cout << "restored " << db << " from " << file << ": " << info->tickets << " tickets, schema version "
+            << info->schema_version << "\n";
+  return 0;
+}
+
+int RunCheckConfig(const GlobalOptions& g) {
+  auto config = LoadValidConfig(g.config, g.db);
+  if (!config.ok()) {
+    std::cerr << config.status().message() << "\n";
+    return kExitUsage;
+  }
+  const Config& c = **config;
+  std::cout << g.config << ": OK — " << c.people.size() << " people, " << c.teams.size() << " teams, "
+            << c.chats.size() << " chats, " << c.assignment.size() << " assignment rules; store " << c.store.path
+            << "\n";
+  for (const auto& n : c.notices) std::cout << "note: " << n << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int RunCli(int argc, char** argv) {
+  auto logger = spdlog::stderr_color_mt("opsbot");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+
+  CLI::App cli{"opsbot: tickets, on-call, reminders and alerts by chat (DingTalk, WeCom, Slack)"};
+  cli.require_subcommand(1);
+  GlobalOptions g;
+  g.config = DefaultConfigPath();
+  cli.add_option("--config", g.config, "configuration file (YAML)")->capture_default_str();
+  cli.add_option("--db", g.db, "SQLite database file; overrides store.path in the config");
+
+  std::string user, chat, file;
+  auto* console = cli.add_subcommand("console", "chat with opsbot in this terminal (reads stdin when piped)");
+  console->add_option("--user", user, "who you are: a person's id from the config (default: the first person)");
+  console->add_option("--chat", chat, "which chat you are in: a chat id from the config (default: the first; - for a direct chat)");
+  auto* migrate = cli.add_subcommand("migrate", "apply pending database migrations and exit");
+  auto* backup = cli.add_subcommand("backup", "write an online backup of the database to FILE");
+  backup->add_option("FILE", file, "backup file to create")->required();
+  auto* restore = cli.add_subcommand("restore", "replace the database with the backup FILE (opsbot must be stopped)");
+  restore->add_option("FILE", file, "backup file to restore")->required()->check(CLI::ExistingFile);
+  auto* check = cli.add_subcommand("check-config", "validate the configuration and exit");
+  auto* version = cli.add_subcommand("version", "print the version");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e) == 0 ? 0 : kExitUsage;
+  }
+  if (version->parsed()) {
+    std::cout << "opsbot " << OPSBOT_VERSION << " (schema " << store::LatestSchemaVersion() << ")\n";
+    return 0;
+  }
+  if (check->parsed()) return RunCheckConfig(g);
+  SignalWatcher::BlockSignals();
+  if (console->parsed()) return RunConsoleCommand(g, user, chat);
+  if (migrate->parsed()) return RunMigrate(g);
+  if (backup->parsed()) return RunBackup(g, file);
+  if (restore->parsed()) return RunRestore(g, file);
+  return kExitUsage;
+}
+
+}  // namespace opsbot

@@ -1,0 +1,95 @@
+// Config: opsbot's configuration as plain values, validated.
+//
+// Loaded from YAML by LoadConfig (config_loader.h). A Config value is immutable once loaded and shared
+// between threads as std::shared_ptr<const Config> (see ConfigHolder). Durations are in seconds; time
+// zones are IANA names already checked against the tz database.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bot/lang.h"
+#include "bot/role.h"
+
+namespace opsbot {
+
+struct PersonConfig {
+  std::string id;    // the key people and commands use: @alice
+  std::string name;  // display name
+  Role role = Role::kMember;
+  std::string timezone;  // empty: the chat's or the default
+  std::optional<Lang> language;
+  std::string slack_user_id;      // U…
+  std::string dingtalk_staff_id;  // staffId / userid
+  std::string dingtalk_mobile;    // for @-mentions in DingTalk robots
+  std::string wecom_userid;
+};
+
+struct TeamConfig {
+  std::string id;
+  std::string name;
+  std::vector<std::string> members;  // person ids, in round-robin order
+};
+
+struct ChatConfig {
+  std::string id;
+  std::string name;
+  std::optional<Lang> language;
+  std::string timezone;
+  std::string slack_channel_id;          // C…
+  std::string dingtalk_conversation_id;  // openConversationId
+  std::string wecom_chat_id;             // chatid
+};
+
+struct SlaTarget {
+  std::int64_t ack_seconds = 0;      // 0: no target
+  std::int64_t resolve_seconds = 0;  // 0: no target
+};
+
+// An auto-assignment rule: when a new ticket has no explicit assignee, the first rule that matches
+// assigns it. A rule matches on a tag or on the chat the ticket was opened in (or both).
+struct AssignmentRule {
+  std::string tag;     // match: the ticket carries this tag (empty: any)
+  std::string chat;    // match: opened in this chat id (empty: any)
+  std::string person;  // assign to this person, or
+  std::string team;    // round-robin over this team's members
+};
+
+// A platform whose credentials come from the environment. Off while any credential is missing.
+struct SlackConfig {
+  bool enabled = false;
+  std::string signing_secret;  // secret: never logged
+  std::string bot_token;       // secret: never logged
+  std::string api_base = "https://slack.com/api";
+};
+
+struct StoreConfig {
+  std::string path = "./data/opsbot.db";
+  bool synchronous_full = true;  // synchronous=FULL (default) or NORMAL
+};
+
+struct Config {
+  std::string source_path;  // the file it was read from
+  std::string bot_name = "opsbot";
+  Lang language = Lang::kEn;               // default reply language
+  std::string timezone = "UTC";            // default time zone
+  std::string log_level = "info";
+  StoreConfig store;
+  std::vector<PersonConfig> people;
+  std::vector<TeamConfig> teams;
+  std::vector<ChatConfig> chats;
+  std::string admin_chat;                  // chat id of the admins' chat (empty: none)
+  std::map<int, SlaTarget> sla;            // priority 1..4 → targets
+  std::vector<AssignmentRule> assignment;
+  SlackConfig slack;
+  std::vector<std::string> notices;        // start-up notes, e.g. "slack: off (OPSBOT_SLACK_... unset)"
+
+  const PersonConfig* FindPerson(const std::string& id) const;
+  const ChatConfig* FindChat(const std::string& id) const;
+  const TeamConfig* FindTeam(const std::string& id) const;
+};
+
+}  // namespace opsbot

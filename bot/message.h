@@ -1,0 +1,32 @@
+// InboundMessage: one chat message addressed to opsbot, as any adapter hands it to the Router.
+#pragma once
+
+#include <string>
+
+namespace opsbot {
+
+// Where a message came from. Each platform names its people and chats by its own handles.
+enum class Channel { kConsole, kApi, kSlack, kDingTalk, kWeCom, kSystem };
+
+inline const char* ChannelName(Channel c) {
+  switch (c) {
+    case Channel::kConsole: return "console";
+    case Channel::kApi: return "api";
+    case Channel::kSlack: return "slack";
+    case Channel::kDingTalk: return "dingtalk";
+    case Channel::kWeCom: return "wecom";
+    case Channel::kSystem: return "system";
+  }
+  return "unknown";
+}
+
+struct InboundMessage {
+  Channel channel = Channel::kConsole;
+  std::string integration;  // the API integration or robot that carried it; empty for none
+  std::string user;         // the sender's handle on `channel` (console and api: the person's key)
+  std::string user_name;    // display name, if the platform gives one
+  std::string chat;         // the chat's handle on `channel`; empty for a direct message
+  std::string text;         // the command text, with any mention of the bot itself removed
+};
+
+}  // namespace opsbot

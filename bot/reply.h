@@ -1,0 +1,38 @@
+// Reply: a handler's platform-neutral answer; adapters render it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "bot/lang.h"
+
+namespace opsbot {
+
+enum class Outcome {
+  kOk,       // done; any change is committed
+  kRefused,  // not done, by rule: unknown command, usage, role, illegal transition, unknown id
+  kError,    // not done: the store failed or opsbot is shutting down
+};
+
+inline const char* OutcomeName(Outcome o) {
+  switch (o) {
+    case Outcome::kOk: return "ok";
+    case Outcome::kRefused: return "refused";
+    case Outcome::kError: return "error";
+  }
+  return "error";
+}
+
+struct Reply {
+  Outcome outcome = Outcome::kOk;
+  Lang lang = Lang::kEn;
+  std::string text;                  // plain text, lines separated by '\n'
+  std::vector<std::string> mention;  // keys of people the text names with '@', for adapters that ping
+  std::string command;               // the command id that produced it ("" when none matched)
+
+  static Reply Ok(Lang l, std::string t) { return {Outcome::kOk, l, std::move(t), {}, {}}; }
+  static Reply Refused(Lang l, std::string t) { return {Outcome::kRefused, l, std::move(t), {}, {}}; }
+  static Reply Error(Lang l, std::string t) { return {Outcome::kError, l, std::move(t), {}, {}}; }
+};
+
+}  // namespace opsbot

@@ -1,0 +1,56 @@
+// Router: the one pipeline every chat message goes through.
+//
+//   normalise → find the command → authorise (deny when unsure) → parse arguments → execute → log
+//
+// Execution: a spec that mutates runs on the Writer in its own savepoint (a refusal rolls it back) and
+// its reply is returned only after its batch committed; any other runs on a read connection.
+// Thread-safe: Handle may be called from many threads at once.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "bot/clock.h"
+#include "bot/command_registry.h"
+#include "bot/config_holder.h"
+#include "bot/message.h"
+#include "bot/reply.h"
+
+namespace opsbot::store {
+class Writer;
+class ReadPool;
+}  // namespace opsbot::store
+
+namespace opsbot {
+
+class Router {
+ public:
+  // Called once per handled message: command id ("" if none matched), outcome, seconds taken.
+  using Observer = std::function<void(const std::string& command, Outcome outcome, double seconds)>;
+
+  struct Deps {
+    const CommandRegistry& registry;
+    const ConfigHolder& config;
+    store::Writer& writer;
+    store::ReadPool& reads;
+    const Clock& clock;
+    Observer observer;  // may be empty
+  };
+
+  explicit Router(Deps deps) : d_(std::move(deps)) {}
+
+  Reply Handle(const InboundMessage& msg) const;
+
+ private:
+  Reply Dispatch(const InboundMessage& msg, std::string& command_id) const;
+  Reply Unknown(const std::vector<std::string>& tokens, const Caller& caller, Lang lang) const;
+  Reply Execute(CommandContext& ctx) const;
+
+  Deps d_;
+};
+
+// The reply language: the person's setting, else Chinese if a Chinese alias was typed, else the chat's,
+// else the configured default.
+Lang ChooseLang(const Caller& caller, bool chinese_alias, const ChatRef& chat, Lang fallback);
+
+}  // namespace opsbot

@@ -1,0 +1,13 @@
+#include "commands/register_all.h"
+
+#include "commands/help.h"
+#include "commands/ticket.h"
+
+namespace opsbot {
+
+Status RegisterAllCommands(CommandRegistry& registry) {
+  if (Status s = RegisterTicketCommands(registry); !s.ok()) return s;
+  return RegisterHelpCommand(registry);
+}
+
+}  // namespace opsbot

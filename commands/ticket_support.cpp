@@ -1,0 +1,81 @@
+#include "commands/ticket_support.h"
+
+#include "bot/directory.h"
+#include "bot/text.h"
+#include "commands/sla.h"
+#include "store/audit_repo.h"
+
+namespace opsbot {
+
+Result<store::TicketRow> LoadTicket(const CommandContext& ctx, store::Connection& conn) {
+  auto t = store::TicketRepo(conn).Get(*ctx.args.ticket);
+  if (!t) return Status::NotFound(ctx.T(Msg::kTicketNotFound, *ctx.args.ticket));
+  return std::move(*t);
+}
+
+nlohmann::json TicketSnapshot(const store::TicketRow& t) {
+  return {{"state", t.state},
+          {"priority", t.priority},
+          {"title", t.title},
+          {"assignee", t.assignee_key.empty() ? nlohmann::json() : nlohmann::json(t.assignee_key)},
+          {"tags", t.tags}};
+}
+
+namespace {
+
+void InsertAudit(CommandContext& ctx, store::Connection& conn, const std::string& action, std::int64_t ticket_id,
+                 const std::string& before, const std::string& after, const std::string& note) {
+  store::AuditRow a;
+  a.at = ctx.now;
+  a.actor_id = EnsurePerson(conn, ctx.caller, ctx.message, ctx.now);
+  a.actor = ctx.caller.key;
+  a.channel = ChannelName(ctx.message.channel);
+  a.integration = ctx.message.integration;
+  a.chat_id = EnsureChat(conn, ctx.chat, ctx.message, ctx.now);
+  a.action = action;
+  a.entity = "ticket";
+  a.entity_id = ticket_id;
+  a.before = before;
+  a.after = after;
+  a.note = note;
+  store::AuditRepo(conn).Insert(a);
+}
+
+}  // namespace
+
+void SaveTicketChange(CommandContext& ctx, store::Connection& conn, const std::string& action,
+                      const store::TicketRow& before, store::TicketRow after, const std::string& note) {
+  after.updated_at = ctx.now;
+  store::TicketRepo(conn).Update(after);
+  InsertAudit(ctx, conn, action, after.id, TicketSnapshot(before).dump(), TicketSnapshot(after).dump(), note);
+}
+
+void AuditTicketCreated(CommandContext& ctx, store::Connection& conn, const store::TicketRow& ticket) {
+  InsertAudit(ctx, conn, "ticket.new", ticket.id, "", TicketSnapshot(ticket).dump(), "");
+}
+
+std::string StateName(const std::string& state, Lang lang) {
+  if (state == "open") return Tr(lang, Msg::kStateOpen);
+  if (state == "acked") return Tr(lang, Msg::kStateAcked);
+  if (state == "resolved") return Tr(lang, Msg::kStateResolved);
+  if (state == "closed") return Tr(lang, Msg::kStateClosed);
+  return state;
+}
+
+std::string TagList(const std::vector<std::string>& tags) {
+  std::string out;
+  for (const auto& t : tags) out += (out.empty() ? "#" : " #") + t;
+  return out;
+}
+
+std::string TicketLine(const store::TicketRow& t, std::int64_t now, Lang lang) {
+  std::string line = "T-" + std::to_string(t.id) + " [P" + std::to_string(t.priority) + "] " +
+                     StateName(t.state, lang) + " " + TruncateUtf8(t.title, 60);
+  line += " · " + (t.assignee_key.empty() ? Tr(lang, Msg::kNobody) : "@" + t.assignee_key);
+  if (!t.tags.empty()) line += " · " + TagList(t.tags);
+  std::string sla = SlaSummary(t, now, lang);
+  if (!sla.empty()) line += " · " + sla;
+  return line;
+}
+
+}  // namespace opsbot

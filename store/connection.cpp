@@ -1,0 +1,43 @@
+#include "store/connection.h"
+
+#include <SQLiteCpp/Exception.h>
+
+namespace opsbot::store {
+
+Result<std::unique_ptr<Connection>> Connection::Open(const ConnectionOptions& options) {
+  int flags = options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
+  if (options.create && !options.read_only) flags |= SQLite::OPEN_CREATE;
+  flags |= SQLite::OPEN_NOMUTEX;  // a Connection is used by one thread at a time
+  try {
+    SQLite::Database db(options.path, flags, options.busy_timeout_ms);
+    if (!options.read_only) {
+      // WAL lets readers run beside the one writer; checkpoints are run by the Checkpointer, not inline.
+      db.exec("PRAGMA journal_mode=WAL");
+      db.exec("PRAGMA wal_autocheckpoint=0");
+    }
+    db.exec(options.synchronous == Synchronous::kFull ? "PRAGMA synchronous=FULL"
+                                                      : "PRAGMA synchronous=NORMAL");
+    db.exec("PRAGMA foreign_keys=ON");
+    db.exec("PRAGMA temp_store=MEMORY");
+    return std::unique_ptr<Connection>(new Connection(std::move(db), options.path));
+  } catch (const SQLite::Exception& e) {
+    return Status::Unavailable("cannot open database " + options.path + ": " + e.what());
+  }
+}
+
+SQLite::Statement& Connection::Prepare(const std::string& sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    it = statements_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first;
+  } else {
+    it->second->reset();
+    it->second->clearBindings();
+  }
+  return *it->second;
+}
+
+void Connection::ResetStatements() {
+  for (auto& [sql, st] : statements_) st->tryReset();
+}
+
+}  // namespace opsbot::store

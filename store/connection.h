@@ -1,0 +1,59 @@
+// Connection: one SQLite connection with opsbot's pragmas and a cache of prepared statements.
+//
+// Not thread-safe: a Connection belongs to one thread at a time (the Writer's thread, or the holder of a
+// ReadPool lease). Repositories take a Connection& and throw SQLite::Exception only on store failures
+// (I/O, corruption, a broken constraint); the Writer and ReadPool catch those and report Status::Internal,
+// rolling back the work in progress. Domain errors are values, never exceptions.
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "bot/status.h"
+
+namespace opsbot::store {
+
+enum class Synchronous { kNormal, kFull };
+
+struct ConnectionOptions {
+  std::string path;
+  Synchronous synchronous = Synchronous::kFull;
+  bool read_only = false;
+  bool create = true;
+  int busy_timeout_ms = 5000;
+};
+
+class Connection {
+ public:
+  static Result<std::unique_ptr<Connection>> Open(const ConnectionOptions& options);
+
+  SQLite::Database& db() { return db_; }
+  const std::string& path() const { return path_; }
+
+  // A prepared statement for `sql`, reset and with its bindings cleared. The reference stays valid for
+  // the Connection's lifetime; do not use the same statement twice at once.
+  SQLite::Statement& Prepare(const std::string& sql);
+
+  // Resets every cached statement, ending the implicit read a half-stepped statement keeps open. The
+  // Writer and ReadPool call it after each piece of work, before COMMIT.
+  void ResetStatements();
+
+  // Runs one or more statements without results.
+  void Exec(const std::string& sql) { db_.exec(sql); }
+
+  std::int64_t LastInsertId() const { return db_.getLastInsertRowid(); }
+  int Changes() const { return db_.getChanges(); }
+
+ private:
+  Connection(SQLite::Database db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+
+  SQLite::Database db_;
+  std::string path_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+};
+
+}  // namespace opsbot::store

@@ -1,0 +1,16 @@
+# Generates a C++ source holding every store/migrations/NNNN_*.sql file as a string, in order.
+# Called at build time: cmake -DSRC_DIR=... -DOUT=... -P embed_migrations.cmake
+file(GLOB files "${SRC_DIR}/[0-9][0-9][0-9][0-9]_*.sql")
+list(SORT files)
+set(body "// Generated from store/migrations/*.sql by embed_migrations.cmake. Do not edit.\n")
+string(APPEND body "#include \"store/migrations.h\"\n\nnamespace opsbot::store {\n\nconst std::vector<Migration>& Migrations() {\n  static const std::vector<Migration> kAll = {\n")
+foreach(f ${files})
+  get_filename_component(name "${f}" NAME_WE)
+  string(SUBSTRING "${name}" 0 4 num)
+  math(EXPR num "${num} + 0")
+  file(READ "${f}" sql)
+  string(APPEND body "    {${num}, \"${name}\", R\"__sql__(${sql})__sql__\"},\n")
+endforeach()
+string(APPEND body "  };\n  return kAll;\n}\n\n}  // namespace opsbot::store\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

@@ -1,0 +1,184 @@
+#include "store/ticket_repo.h"
+
+#include "store/row_mapping.h"
+
+#include <variant>
+
+namespace opsbot::store {
+namespace {
+
+const char* kSelect =
+    "SELECT t.id, t.title, t.priority, t.state, t.reporter_id, t.assignee_id, t.chat_id, t.created_at, "
+    "t.updated_at, t.acked_at, t.resolved_at, t.closed_at, t.ack_due_at, t.resolve_due_at, r.key, a.key, "
+    "c.key FROM tickets t JOIN people r ON r.id = t.reporter_id LEFT JOIN people a ON a.id = t.assignee_id "
+    "LEFT JOIN chats c ON c.id = t.chat_id";
+
+TicketRow Read(SQLite::Statement& st) {
+  TicketRow r;
+  r.id = st.getColumn(0).getInt64();
+  r.title = Text(st.getColumn(1));
+  r.priority = st.getColumn(2).getInt();
+  r.state = Text(st.getColumn(3));
+  r.reporter_id = st.getColumn(4).getInt64();
+  r.assignee_id = OptInt(st.getColumn(5));
+  r.chat_id = OptInt(st.getColumn(6));
+  r.created_at = st.getColumn(7).getInt64();
+  r.updated_at = st.getColumn(8).getInt64();
+  r.acked_at = OptInt(st.getColumn(9));
+  r.resolved_at = OptInt(st.getColumn(10));
+  r.closed_at = OptInt(st.getColumn(11));
+  r.ack_due_at = OptInt(st.getColumn(12));
+  r.resolve_due_at = OptInt(st.getColumn(13));
+  r.reporter_key = Text(st.getColumn(14));
+  r.assignee_key = Text(st.getColumn(15));
+  r.chat_key = Text(st.getColumn(16));
+  return r;
+}
+
+// The WHERE clause for a filter and the values it binds, in order from index 1.
+struct Where {
+  std::string sql;
+  std::vector<std::variant<std::string, std::int64_t>> values;
+};
+
+Where BuildWhere(const TicketFilter& f) {
+  Where w;
+  std::vector<std::string> terms;
+  if (!f.states.empty()) {
+    std::string in = "t.state IN (";
+    for (std::size_t i = 0; i < f.states.size(); ++i) {
+      in += i ? ", ?" : "?";
+      w.values.emplace_back(f.states[i]);
+    }
+    terms.push_back(in + ")");
+  }
+  if (f.priority) {
+    terms.push_back("t.priority = ?");
+    w.values.emplace_back(std::int64_t{*f.priority});
+  }
+  if (f.tag) {
+    terms.push_back("EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id AND g.tag = ?)");
+    w.values.emplace_back(*f.tag);
+  }
+  if (f.assignee_id) {
+    terms.push_back("t.assignee_id = ?");
+    w.values.emplace_back(*f.assignee_id);
+  }
+  if (f.before_id) {
+    terms.push_back("t.id < ?");
+    w.values.emplace_back(*f.before_id);
+  }
+  for (std::size_t i = 0; i < terms.size(); ++i) w.sql += (i ? " AND " : " WHERE ") + terms[i];
+  return w;
+}
+
+// Binds the filter's values; returns the next free index.
+int BindWhere(SQLite::Statement& st, const Where& w) {
+  int index = 1;
+  for (const auto& v : w.values) {
+    if (const auto* text = std::get_if<std::string>(&v)) {
+      st.bind(index++, *text);
+    } else {
+      st.bind(index++, static_cast<int64_t>(std::get<std::int64_t>(v)));
+    }
+  }
+  return index;
+}
+
+}  // namespace
+
+std::int64_t TicketRepo::Insert(const TicketRow& r) {
+  auto& st = conn_.Prepare(
+      "INSERT INTO tickets (title, priority, state, reporter_id, assignee_id, chat_id, created_at, "
+      "updated_at, acked_at, resolved_at, closed_at, ack_due_at, resolve_due_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  st.bind(1, r.title);
+  st.bind(2, r.priority);
+  st.bind(3, r.state);
+  st.bind(4, static_cast<int64_t>(r.reporter_id));
+  BindOpt(st, 5, r.assignee_id);
+  BindOpt(st, 6, r.chat_id);
+  st.bind(7, static_cast<int64_t>(r.created_at));
+  st.bind(8, static_cast<int64_t>(r.updated_at));
+  BindOpt(st, 9, r.acked_at);
+  BindOpt(st, 10, r.resolved_at);
+  BindOpt(st, 11, r.closed_at);
+  BindOpt(st, 12, r.ack_due_at);
+  BindOpt(st, 13, r.resolve_due_at);
+  st.exec();
+  std::int64_t id = conn_.LastInsertId();
+  ReplaceTags(id, r.tags);
+  return id;
+}
+
+std::optional<TicketRow> TicketRepo::Get(std::int64_t id) {
+  auto& st = conn_.Prepare(std::string(kSelect) + " WHERE t.id = ?");
+  st.bind(1, static_cast<int64_t>(id));
+  if (!st.executeStep()) return std::nullopt;
+  TicketRow r = Read(st);
+  st.reset();
+  r.tags = TagsOf(id);
+  return r;
+}
+
+void TicketRepo::Update(const TicketRow& r) {
+  auto& st = conn_.Prepare(
+      "UPDATE tickets SET title = ?, priority = ?, state = ?, assignee_id = ?, updated_at = ?, acked_at = ?, "
+      "resolved_at = ?, closed_at = ?, ack_due_at = ?, resolve_due_at = ? WHERE id = ?");
+  st.bind(1, r.title);
+  st.bind(2, r.priority);
+  st.bind(3, r.state);
+  BindOpt(st, 4, r.assignee_id);
+  st.bind(5, static_cast<int64_t>(r.updated_at));
+  BindOpt(st, 6, r.acked_at);
+  BindOpt(st, 7, r.resolved_at);
+  BindOpt(st, 8, r.closed_at);
+  BindOpt(st, 9, r.ack_due_at);
+  BindOpt(st, 10, r.resolve_due_at);
+  st.bind(11, static_cast<int64_t>(r.id));
+  st.exec();
+  ReplaceTags(r.id, r.tags);
+}
+
+std::vector<TicketRow> TicketRepo::List(const TicketFilter& f) {
+  Where w = BuildWhere(f);
+  auto& st = conn_.Prepare(std::string(kSelect) + w.sql + " ORDER BY t.id DESC LIMIT ? OFFSET ?");
+  int next = BindWhere(st, w);
+  st.bind(next, f.limit);
+  st.bind(next + 1, f.offset);
+  std::vector<TicketRow> out;
+  while (st.executeStep()) out.push_back(Read(st));
+  st.reset();
+  for (auto& r : out) r.tags = TagsOf(r.id);
+  return out;
+}
+
+std::int64_t TicketRepo::Count(const TicketFilter& f) {
+  Where w = BuildWhere(f);
+  auto& st = conn_.Prepare("SELECT count(*) FROM tickets t" + w.sql);
+  BindWhere(st, w);
+  st.executeStep();
+  return st.getColumn(0).getInt64();
+}
+
+std::vector<std::string> TicketRepo::TagsOf(std::int64_t id) {
+  auto& st = conn_.Prepare("SELECT tag FROM ticket_tags WHERE ticket_id = ? ORDER BY tag");
+  st.bind(1, static_cast<int64_t>(id));
+  std::vector<std::string> tags;
+  while (st.executeStep()) tags.push_back(st.getColumn(0).getString());
+  return tags;
+}
+
+void TicketRepo::ReplaceTags(std::int64_t id, const std::vector<std::string>& tags) {
+  auto& del = conn_.Prepare("DELETE FROM ticket_tags WHERE ticket_id = ?");
+  del.bind(1, static_cast<int64_t>(id));
+  del.exec();
+  for (const auto& tag : tags) {
+    auto& ins = conn_.Prepare("INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?, ?)");
+    ins.bind(1, static_cast<int64_t>(id));
+    ins.bind(2, tag);
+    ins.exec();
+  }
+}
+
+}  // namespace opsbot::store
