@@ -117,23 +117,26 @@ Reply Router::Unknown(const std::vector<std::string>& tokens, const Caller& call
   auto allowed = [&](const CommandSpec& s) { return RoleAllows(caller.role, s.role); };
   std::string typed = tokens.size() >= 2 ? tokens[0] + " " + tokens[1] : tokens[0];
   std::string text = Tr(lang, Msg::kUnknownCommand, TruncateUtf8(typed, 40));
-  auto family = d_.registry.Family(tokens[0]);
-  std::optional<std::string> near = d_.registry.Nearest(ToLowerAscii(typed), allowed);
-  if (!near && tokens.size() >= 2) near = d_.registry.Nearest(ToLowerAscii(tokens[0]), allowed);
-  if (near) {
-    text += " " + Tr(lang, Msg::kDidYouMean, *near);
-  } else if (!family.empty()) {
+
+  // "ticket foo": the family is known, so suggest a near subcommand or list them all.
+  std::vector<const CommandSpec*> family;
+  for (const CommandSpec* s : d_.registry.Family(tokens[0]))
+    if (allowed(*s)) family.push_back(s);
+  if (!family.empty()) {
     std::string names;
     for (const CommandSpec* s : family) {
-      if (!allowed(*s)) continue;
-      auto words = Tokenize(s->name);
-      names += (names.empty() ? "" : ", ") + words.back();
+      std::string word = Tokenize(s->name).back();
+      if (tokens.size() >= 2 && EditDistance(tokens[1], word) <= std::min<std::size_t>(2, Utf8Length(word) - 1))
+        return Reply::Refused(lang, text + " " + Tr(lang, Msg::kDidYouMean, s->name));
+      names += (names.empty() ? "" : ", ") + word;
     }
-    text += "\n" + Tr(lang, Msg::kFamilyCommands, tokens[0], names);
-    return Reply::Refused(lang, text);
+    return Reply::Refused(lang, text + "\n" + Tr(lang, Msg::kFamilyCommands, tokens[0], names));
   }
-  text += "\n" + Tr(lang, Msg::kEmptyMessage);
-  return Reply::Refused(lang, text);
+
+  std::optional<std::string> near = d_.registry.Nearest(ToLowerAscii(typed), allowed);
+  if (!near && tokens.size() >= 2) near = d_.registry.Nearest(ToLowerAscii(tokens[0]), allowed);
+  if (near) text += " " + Tr(lang, Msg::kDidYouMean, *near);
+  return Reply::Refused(lang, text + "\n" + Tr(lang, Msg::kEmptyMessage));
 }
 
 }  // namespace opsbot
