@@ -1,6 +1,7 @@
 #include "bot/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -49,6 +50,18 @@ int RunConsoleCommand(const GlobalOptions& g, std::string user, const std::strin
   if (user.empty()) user = config->people.empty() ? "demo" : config->people.front().id;
   std::string chat_key = chat == "-" ? "" : (chat.empty() && !config->chats.empty() ? config->chats.front().id : chat);
   App* raw = app->get();
+  if (isatty(0) && isatty(2)) {
+    // Keep the terminal for the conversation: from here on, log lines go to a file beside the database.
+    auto log_path = (std::filesystem::path(raw->db_path()).parent_path() / "opsbot.log").string();
+    try {
+      auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(log_path);
+      file->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+      spdlog::default_logger()->sinks().assign({file});
+      std::cout << "(log: " << log_path << ")\n";
+    } catch (const spdlog::spdlog_ex& e) {
+      spdlog::warn("cannot log to {}: {}", log_path, e.what());
+    }
+  }
   SignalWatcher signals([raw] { raw->Reload(); }, [](int sig) { spdlog::info("signal {}: stopping", sig); });
   ConsoleOptions console{user, chat_key, isatty(0) != 0, 0, signals.stop_fd()};
   RunConsole(console, [raw](const InboundMessage& m) { return raw->router().Handle(m); }, std::cout);
