@@ -47,7 +47,10 @@ std::optional<CommandRegistry::Match> CommandRegistry::Find(const std::vector<st
     if (!whole && !glued) continue;
     std::size_t len = whole ? f.words.size() : 1;
     std::size_t best_len = best ? (best_glued ? 1 : best->words.size()) : 0;
-    if (!best || len > best_len || (len == best_len && best_glued && whole)) {
+    // Equal lengths: a whole match beats a glued one, and a longer glued alias a shorter one
+    // ("查看工单T-3" is 查看工单 + T-3, not 查看 + 工单T-3).
+    bool longer_glue = glued && best_glued && f.words[0].size() > best->words[0].size();
+    if (!best || len > best_len || (len == best_len && best_glued && (whole || longer_glue))) {
       best = &f;
       best_glued = glued;
     }

@@ -92,7 +92,7 @@ std::string NormalizeChatText(std::string_view text) {
     if (cp >= 0xFF01 && cp <= 0xFF5E) cp = cp - 0xFF01 + 0x21;  // full-width ASCII
     if (IsUnicodeSpace(cp)) cp = ' ';
     if (cp == '\t' || cp == '\n' || cp == '\r') cp = ' ';
-    if (cp < 0x20 || cp == 0x7F || cp == 0x200B || cp == 0xFEFF) continue;  // controls, zero-width
+    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x200B || cp == 0xFEFF) continue;  // controls, ZW
     AppendUtf8(out, cp);
   }
   return out;
