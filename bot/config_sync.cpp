@@ -44,27 +44,31 @@ void Audit(store::Connection& conn, std::int64_t now, const char* entity, std::i
   store::AuditRepo(conn).Insert(a);
 }
 
-// Takes `handle` of `kind` away from any other person that holds it (the config wins).
-void FreePersonHandle(store::PersonRepo& repo, store::HandleKind kind, const std::string& handle,
-                      const std::string& key, std::int64_t now) {
+// Takes `handle` of `kind` away from any other person that holds it (the config wins), auditing that row.
+void FreePersonHandle(store::Connection& conn, store::PersonRepo& repo, store::HandleKind kind,
+                      const std::string& handle, const std::string& key, std::int64_t now) {
   if (handle.empty()) return;
   auto holder = repo.ByHandle(kind, handle);
   if (!holder || EqualsIgnoreCase(holder->key, key)) return;
+  nlohmann::json before = PersonJson(*holder);
   if (kind == store::HandleKind::kSlack) holder->slack_user_id.clear();
   if (kind == store::HandleKind::kDingTalk) holder->dingtalk_staff_id.clear();
   if (kind == store::HandleKind::kWeCom) holder->wecom_userid.clear();
   repo.Update(*holder, now);
+  Audit(conn, now, "person", holder->id, before, PersonJson(*holder));
 }
 
-void FreeChatHandle(store::ChatRepo& repo, store::ChatHandleKind kind, const std::string& handle,
-                    const std::string& key, std::int64_t now) {
+void FreeChatHandle(store::Connection& conn, store::ChatRepo& repo, store::ChatHandleKind kind,
+                    const std::string& handle, const std::string& key, std::int64_t now) {
   if (handle.empty()) return;
   auto holder = repo.ByHandle(kind, handle);
   if (!holder || EqualsIgnoreCase(holder->key, key)) return;
+  nlohmann::json before = ChatJson(*holder);
   if (kind == store::ChatHandleKind::kSlack) holder->slack_channel_id.clear();
   if (kind == store::ChatHandleKind::kDingTalk) holder->dingtalk_conversation_id.clear();
   if (kind == store::ChatHandleKind::kWeCom) holder->wecom_chat_id.clear();
   repo.Update(*holder, now);
+  Audit(conn, now, "chat", holder->id, before, ChatJson(*holder));
 }
 
 int SyncPeople(store::Connection& conn, const Config& config, std::int64_t now) {
@@ -89,9 +93,9 @@ int SyncPeople(store::Connection& conn, const Config& config, std::int64_t now) 
     row.from_config = true;
     nlohmann::json after = PersonJson(row);
     if (before == after) continue;
-    FreePersonHandle(repo, store::HandleKind::kSlack, row.slack_user_id, row.key, now);
-    FreePersonHandle(repo, store::HandleKind::kDingTalk, row.dingtalk_staff_id, row.key, now);
-    FreePersonHandle(repo, store::HandleKind::kWeCom, row.wecom_userid, row.key, now);
+    FreePersonHandle(conn, repo, store::HandleKind::kSlack, row.slack_user_id, row.key, now);
+    FreePersonHandle(conn, repo, store::HandleKind::kDingTalk, row.dingtalk_staff_id, row.key, now);
+    FreePersonHandle(conn, repo, store::HandleKind::kWeCom, row.wecom_userid, row.key, now);
     if (existing) {
       repo.Update(row, now);
     } else {
@@ -131,9 +135,9 @@ int SyncChats(store::Connection& conn, const Config& config, std::int64_t now) {
     row.from_config = true;
     nlohmann::json after = ChatJson(row);
     if (before == after) continue;
-    FreeChatHandle(repo, store::ChatHandleKind::kSlack, row.slack_channel_id, row.key, now);
-    FreeChatHandle(repo, store::ChatHandleKind::kDingTalk, row.dingtalk_conversation_id, row.key, now);
-    FreeChatHandle(repo, store::ChatHandleKind::kWeCom, row.wecom_chat_id, row.key, now);
+    FreeChatHandle(conn, repo, store::ChatHandleKind::kSlack, row.slack_channel_id, row.key, now);
+    FreeChatHandle(conn, repo, store::ChatHandleKind::kDingTalk, row.dingtalk_conversation_id, row.key, now);
+    FreeChatHandle(conn, repo, store::ChatHandleKind::kWeCom, row.wecom_chat_id, row.key, now);
     if (existing) {
       repo.Update(row, now);
     } else {
