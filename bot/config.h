@@ -66,6 +66,33 @@ struct SlackConfig {
   std::string api_base = "https://slack.com/api";
 };
 
+// The HTTP front: chat webhooks and the JSON API. Settings from shared/http-serving.md.
+struct HttpConfig {
+  std::string host = "127.0.0.1";  // loopback by default: put nginx in front to face the internet
+  int port = 8080;
+  int threads = 16;                      // bounded worker pool
+  std::int64_t max_body_bytes = 65536;   // default per-route body limit
+  int read_timeout_ms = 5000;
+  int write_timeout_ms = 5000;
+  int keep_alive_timeout_s = 5;
+  int keep_alive_max = 100000;           // requests per kept-alive connection
+  int backlog = 4096;                    // listen backlog, raised at run time
+};
+
+// A bearer token for an integration that calls the JSON API.
+struct ApiToken {
+  std::string name;               // recorded in the audit row as the integration
+  std::string token;              // secret: never logged
+  Role max_role = Role::kMember;  // the highest role it may act with
+};
+
+struct ApiConfig {
+  std::vector<ApiToken> tokens;  // usable tokens only (those whose variables are set)
+  // A token file for local use (the demo config sets ./data/api-token): created with a random token
+  // (mode 0600) on the first start if absent; its token acts as integration "local" with the admin role.
+  std::string token_file;
+};
+
 struct StoreConfig {
   std::string path = "./data/opsbot.db";
   bool synchronous_full = true;  // synchronous=FULL (default) or NORMAL
@@ -85,6 +112,8 @@ struct Config {
   std::map<int, SlaTarget> sla;            // priority 1..4 → targets
   std::vector<AssignmentRule> assignment;
   SlackConfig slack;
+  HttpConfig http;
+  ApiConfig api;
   std::vector<std::string> notices;        // start-up notes, e.g. "slack: off (OPSBOT_SLACK_... unset)"
 
   const PersonConfig* FindPerson(const std::string& id) const;

@@ -1,5 +1,7 @@
 #include "bot/config_reader.h"
 
+#include "bot/config_server_sections.h"
+
 #include <date/tz.h>
 
 #include <algorithm>
@@ -72,7 +74,7 @@ class ConfigReader {
 
   void Read(const YamlField& root) {
     auto top = w_.AsMap(
-        root, {"bot", "store", "people", "teams", "chats", "admin_chat", "sla", "assignment", "slack"});
+        root, {"bot", "store", "people", "teams", "chats", "admin_chat", "sla", "assignment", "slack", "http", "api"});
     if (!top) return;
     ReadBot(Section(*top, "bot", {"name", "language", "timezone", "log_level"}));
     ReadStore(Section(*top, "store", {"path", "synchronous"}));
@@ -89,6 +91,8 @@ class ConfigReader {
     ReadSla(Section(*top, "sla", {"p1", "p2", "p3", "p4"}));
     ReadAssignment(top->Get("assignment"));
     ReadSlack(*top);
+    ReadHttpSection(*top, w_, c_.http);
+    ReadApiSection(*top, w_, c_.api);
   }
 
  private:
@@ -368,21 +372,6 @@ class ConfigReader {
     }
   }
 
-  // A secret: its value is never put in an error or notice. Adds why it is unusable to `reasons`.
-  void Secret(const YamlMap& m, std::string_view key, std::string* out, std::vector<std::string>* reasons) {
-    std::optional<YamlField> field = m.Get(key);
-    std::optional<YamlScalar> s = field ? w_.AsScalar(*field) : std::nullopt;
-    if (!s) {
-      reasons->push_back(std::string(key) + (field ? " is not a single value" : " is not configured"));
-    } else if (!s->unset_var.empty()) {
-      reasons->push_back(s->unset_var + " is not set");
-    } else if (s->text.empty()) {
-      reasons->push_back((s->var.empty() ? std::string(key) : s->var) + " is empty");
-    } else {
-      *out = s->text;
-    }
-  }
-
   void ReadSlack(const YamlMap& top) {
     SlackConfig& slack = c_.slack;
     auto m = Section(top, "slack", {"signing_secret", "bot_token", "api_base"});
@@ -401,8 +390,8 @@ class ConfigReader {
       }
     }
     std::vector<std::string> reasons;
-    Secret(*m, "signing_secret", &slack.signing_secret, &reasons);
-    Secret(*m, "bot_token", &slack.bot_token, &reasons);
+    w_.Secret(*m, "signing_secret", &slack.signing_secret, &reasons);
+    w_.Secret(*m, "bot_token", &slack.bot_token, &reasons);
     slack.enabled = reasons.empty();
     if (slack.enabled) return;
     slack.signing_secret.clear();

@@ -197,4 +197,19 @@ std::string YamlWalker::Quote(const YamlScalar& s) {
   return s.from_env ? std::string("(value from the environment)") : "'" + s.text + "'";
 }
 
+void YamlWalker::Secret(const YamlMap& m, std::string_view key, std::string* out,
+                      std::vector<std::string>* reasons) {
+  std::optional<YamlField> field = m.Get(key);
+  std::optional<YamlScalar> s = field ? AsScalar(*field) : std::nullopt;
+  if (!s) {
+    reasons->push_back(std::string(key) + (field ? " is not a single value" : " is not configured"));
+  } else if (!s->unset_var.empty()) {
+    reasons->push_back(s->unset_var + " is not set");
+  } else if (s->text.empty()) {
+    reasons->push_back((s->var.empty() ? std::string(key) : s->var) + " is empty");
+  } else {
+    *out = s->text;
+  }
+}
+
 }  // namespace opsbot

@@ -70,6 +70,10 @@ class YamlWalker {
   // Like Value, but absent (or unset) is an error.
   std::optional<YamlScalar> Required(const YamlMap& m, std::string_view key);
 
+  // A secret at m[key]: its value is never put in an error or notice. Sets *out when usable; otherwise
+  // appends why not (unset variable, empty, missing) to `reasons`.
+  void Secret(const YamlMap& m, std::string_view key, std::string* out, std::vector<std::string>* reasons);
+
   // "'text'" for a value from the file, "(value from the environment)" otherwise.
   static std::string Quote(const YamlScalar& s);
 

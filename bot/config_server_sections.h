@@ -1,0 +1,17 @@
+// The config sections of the HTTP front: `http` (listener and server settings) and `api` (integration
+// tokens). Part of the config reader (config_reader.cpp); same rules: every error names its key path
+// and line, secrets are never echoed, a token whose variable is unset is switched off with a notice.
+#pragma once
+
+#include "bot/config.h"
+#include "bot/yaml_walker.h"
+
+namespace opsbot {
+
+void ReadHttpSection(const YamlMap& top, YamlWalker& w, HttpConfig& http);
+void ReadApiSection(const YamlMap& top, YamlWalker& w, ApiConfig& api);
+
+// "127.0.0.1:8080" → host and port; false when malformed.
+bool ParseListenAddress(const std::string& text, std::string* host, int* port);
+
+}  // namespace opsbot

@@ -1,0 +1,25 @@
+// JSON request bodies and JSON error responses, the same for every route.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+
+#include "bot/status.h"
+
+namespace opsbot {
+
+// Parses a request body as a JSON object. Refuses (kInvalidArgument, with the parser's message) malformed
+// JSON, a top-level value that is not an object, and nesting deeper than `max_depth` — checked by a scan
+// before parsing, so no input can exhaust the stack.
+Result<nlohmann::json> ParseJsonObject(std::string_view body, int max_depth = 32);
+
+// The deepest nesting of arrays and objects in `text`, outside strings; stops counting past `limit`.
+int JsonNestingDepth(std::string_view text, int limit);
+
+// {"error": code, "message": message} (+ "fields" when given), serialised.
+std::string JsonError(std::string_view code, std::string_view message,
+                      const nlohmann::json& fields = nlohmann::json());
+
+}  // namespace opsbot
