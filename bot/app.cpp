@@ -53,11 +53,21 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
   if (!applied.ok()) return applied.status();
   if (*applied > 0) spdlog::info("store: applied {} migration(s); schema version {}", *applied, store::LatestSchemaVersion());
 
+  app->InitMetrics();
   app->registry_ = std::make_unique<CommandRegistry>();
   if (Status s = RegisterAllCommands(*app->registry_); !s.ok())
     return Status::Internal("command registration failed: " + s.message());
 
-  app->writer_ = std::make_unique<store::Writer>(std::move(conn.value()), store::Writer::Options{});
+  store::Writer::Options writer_options;
+  auto& batch_size = app->metrics_->AddHistogram("opsbot_writer_batch_size", "Commands committed per batch.", {},
+                                                 {1, 2, 4, 8, 16, 32, 64, 128, 256}).With({});
+  auto& commit_seconds = app->metrics_->AddHistogram("opsbot_writer_commit_seconds", "Time to COMMIT a batch.", {},
+                                                     MetricsRegistry::LatencyBounds()).With({});
+  writer_options.on_batch = [&batch_size, &commit_seconds](std::size_t n, std::int64_t micros) {
+    batch_size.Observe(static_cast<double>(n));
+    commit_seconds.Observe(static_cast<double>(micros) / 1e6);
+  };
+  app->writer_ = std::make_unique<store::Writer>(std::move(conn.value()), std::move(writer_options));
   app->reads_ = std::make_unique<store::ReadPool>(conn_options, 8);
   app->checkpointer_ = std::make_unique<store::Checkpointer>(conn_options, std::chrono::milliseconds(1000));
 
@@ -68,9 +78,25 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
   spdlog::info("opsbot: {} people, {} chats from {}; store {} (synchronous={})", cfg.people.size(),
                cfg.chats.size(), options.config_path, app->db_path_, cfg.store.synchronous_full ? "FULL" : "NORMAL");
 
+  auto& commands = app->metrics_->AddCounter("opsbot_commands_total", "Chat commands by command and outcome.",
+                                             {"command", "outcome"});
+  Counter* store_errors = app->store_errors_;
+  Router::Observer observe = [&commands, store_errors](const std::string& command, Outcome outcome, double) {
+    commands.With({command.empty() ? "unknown" : command, OutcomeName(outcome)}).Inc();
+    if (outcome == Outcome::kError) store_errors->Inc();
+  };
   app->router_ = std::make_unique<Router>(Router::Deps{*app->registry_, *app->config_, *app->writer_, *app->reads_,
-                                                       *app->clock_, nullptr});
+                                                       *app->clock_, std::move(observe)});
   return app;
+}
+
+void App::InitMetrics() {
+  metrics_ = std::make_unique<MetricsRegistry>();
+  store_errors_ = &metrics_->AddCounter("opsbot_store_errors_total", "Store failures (nothing was changed).", {})
+                       .With({});
+  ConfigHolder* config = config_.get();
+  metrics_->AddGauge("opsbot_config_generation", "Successful config loads since start.",
+                     [config] { return static_cast<double>(config->generation()); });
 }
 
 App::~App() { Stop(); }

@@ -13,6 +13,7 @@
 #include "bot/clock.h"
 #include "bot/command_registry.h"
 #include "bot/config_holder.h"
+#include "bot/metrics.h"
 #include "bot/router.h"
 #include "bot/status.h"
 #include "store/checkpointer.h"
@@ -38,6 +39,12 @@ class App {
   const ConfigHolder& config() const { return *config_; }
   const std::string& db_path() const { return db_path_; }
   store::Writer& writer() { return *writer_; }
+  store::ReadPool& reads() { return *reads_; }
+  MetricsRegistry& metrics() { return *metrics_; }
+  // Counts a store failure seen outside the Router (e.g. by the read API).
+  void CountStoreError() { store_errors_->Inc(); }
+  // Rewrites what the database lock file says this process is (e.g. the server's address).
+  Status DescribeLock(const std::string& what) { return lock_->Describe(what); }
 
   // Re-reads the config file. A bad config is refused with its errors and the old one kept.
   Status Reload();
@@ -45,11 +52,14 @@ class App {
 
  private:
   App() = default;
+  void InitMetrics();
 
   AppOptions options_;
   std::string db_path_;
   SystemClock system_clock_;
   const Clock* clock_ = nullptr;
+  std::unique_ptr<MetricsRegistry> metrics_;
+  Counter* store_errors_ = nullptr;
   std::unique_ptr<ConfigHolder> config_;
   std::unique_ptr<store::DbLock> lock_;
   std::unique_ptr<CommandRegistry> registry_;

@@ -10,7 +10,10 @@
 #include <iostream>
 
 #include "adapters/console/console_adapter.h"
+#include "bot/api_tokens.h"
 #include "bot/app.h"
+#include "bot/console_client.h"
+#include "bot/serve.h"
 #include "bot/signal_watcher.h"
 #include "store/backup.h"
 #include "store/db_lock.h"
@@ -42,9 +45,36 @@ int Fail(const Status& s) {
   return kExitFailure;
 }
 
+// While a server holds the database, the console talks to it through the JSON API instead.
+int RunConsoleThroughServer(const GlobalOptions& g, const std::string& url, std::string user, const std::string& chat) {
+  auto config = LoadValidConfig(g.config, g.db);
+  if (!config.ok()) return Fail(config.status());
+  auto tokens = ResolveApiTokens(**config);
+  if (!tokens.ok()) return Fail(tokens.status());
+  const ApiToken* best = nullptr;
+  for (const auto& t : *tokens)
+    if (!best || RoleAllows(t.max_role, best->max_role)) best = &t;
+  if (!best) return Fail(Status::Unavailable("a server holds the database, and the config has no API token to reach it"));
+  if (user.empty()) user = (*config)->people.empty() ? "demo" : (*config)->people.front().id;
+  std::string chat_key = chat == "-" ? "" : (chat.empty() && !(*config)->chats.empty() ? (*config)->chats.front().id : chat);
+  std::cerr << "opsbot: the server at " << url << " holds the database; talking to it as integration '" << best->name
+            << "'\n";
+  ServerClient client(url, best->token);
+  SignalWatcher signals(nullptr, [](int) {});
+  ConsoleOptions console{user, chat_key, isatty(0) != 0, 0, signals.stop_fd()};
+  RunConsole(console, [&client](const InboundMessage& m) { return client.Send(m); }, std::cout);
+  return 0;
+}
+
 int RunConsoleCommand(const GlobalOptions& g, std::string user, const std::string& chat) {
   AppOptions options{g.config, g.db, "opsbot console", nullptr};
   auto app = App::Open(options);
+  if (!app.ok() && app.status().code() == StatusCode::kUnavailable) {
+    auto config = LoadValidConfig(g.config, g.db);
+    auto holder = config.ok() ? store::DbLock::Holder((*config)->store.path) : std::nullopt;
+    std::string url = holder ? ServerUrlFromLockHolder(holder->what) : "";
+    if (!url.empty()) return RunConsoleThroughServer(g, url, user, chat);
+  }
   if (!app.ok()) return Fail(app.status());
   auto config = (*app)->config().Get();
   if (user.empty()) user = config->people.empty() ? "demo" : config->people.front().id;
@@ -67,6 +97,13 @@ int RunConsoleCommand(const GlobalOptions& g, std::string user, const std::strin
   RunConsole(console, [raw](const InboundMessage& m) { return raw->router().Handle(m); }, std::cout);
   raw->Stop();
   return 0;
+}
+
+int RunServeCommand(const GlobalOptions& g, const std::string& listen) {
+  AppOptions options{g.config, g.db, "opsbot serve", nullptr};
+  auto app = App::Open(options);
+  if (!app.ok()) return Fail(app.status());
+  return RunServer(**app, ServeOptions{listen});
 }
 
 int RunMigrate(const GlobalOptions& g) {
@@ -130,7 +167,9 @@ int RunCli(int argc, char** argv) {
   cli.add_option("--config", g.config, "configuration file (YAML)")->capture_default_str();
   cli.add_option("--db", g.db, "SQLite database file; overrides store.path in the config");
 
-  std::string user, chat, file;
+  std::string user, chat, file, listen;
+  auto* serve = cli.add_subcommand("serve", "run the server: chat webhooks, the JSON API, /healthz, /metrics");
+  serve->add_option("--listen", listen, "HOST:PORT to listen on; overrides http.listen (default 127.0.0.1:8080)");
   auto* console = cli.add_subcommand("console", "chat with opsbot in this terminal (reads stdin when piped)");
   console->add_option("--user", user, "who you are: a person's id from the config (default: the first person)");
   console->add_option("--chat", chat, "which chat you are in: a chat id from the config (default: the first; - for a direct chat)");
@@ -153,6 +192,7 @@ int RunCli(int argc, char** argv) {
   }
   if (check->parsed()) return RunCheckConfig(g);
   SignalWatcher::BlockSignals();
+  if (serve->parsed()) return RunServeCommand(g, listen);
   if (console->parsed()) return RunConsoleCommand(g, user, chat);
   if (migrate->parsed()) return RunMigrate(g);
   if (backup->parsed()) return RunBackup(g, file);

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "bot/role.h"
+
 namespace opsbot {
 
 // Where a message came from. Each platform names its people and chats by its own handles.
@@ -27,6 +29,9 @@ struct InboundMessage {
   std::string user_name;    // display name, if the platform gives one
   std::string chat;         // the chat's handle on `channel`; empty for a direct message
   std::string text;         // the command text, with any mention of the bot itself removed
+  // The highest role the carrier may act with: an integration speaks for the users it names only up to
+  // its own role, as a chat platform does. The console is local and trusted.
+  Role max_role = Role::kAdmin;
 };
 
 }  // namespace opsbot

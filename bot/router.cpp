@@ -65,6 +65,7 @@ Reply Router::Dispatch(const InboundMessage& msg, std::string& command_id) const
   if (!sender.ok()) return FailureReply(config->language, sender.status());
   Caller& caller = sender->caller;
   ChatRef& chat = sender->chat;
+  if (!RoleAllows(msg.max_role, caller.role)) caller.role = msg.max_role;
 
   auto match = d_.registry.Find(tokens);
   if (!match) {

@@ -98,14 +98,17 @@ Result<DbLock> DbLock::Acquire(const std::string& db_path, const std::string& wh
     close(fd);
     return Status::Unavailable("cannot lock " + lock_path + ": " + ErrnoText(err));
   }
+  DbLock lock(fd, db_path);
+  if (Status s = lock.Describe(what); !s.ok()) return s;  // the destructor releases the lock
+  return lock;
+}
+
+Status DbLock::Describe(const std::string& what) {
   std::string text =
       "pid=" + std::to_string(getpid()) + "\nwhat=" + what + "\nsince=" + NowIso8601Utc() + "\n";
-  if (ftruncate(fd, 0) != 0 || !WriteAll(fd, text)) {
-    int err = errno;
-    close(fd);  // releases the lock
-    return Status::Unavailable("cannot write lock file " + lock_path + ": " + ErrnoText(err));
-  }
-  return DbLock(fd, db_path);
+  if (ftruncate(fd_, 0) != 0 || !WriteAll(fd_, text))
+    return Status::Unavailable("cannot write lock file " + LockPath(db_path_) + ": " + ErrnoText(errno));
+  return Status::Ok();
 }
 
 std::optional<HolderInfo> DbLock::Holder(const std::string& db_path) {

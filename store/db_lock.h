@@ -44,6 +44,9 @@ class DbLock {
 
   const std::string& db_path() const { return db_path_; }
 
+  // Rewrites what the lock file says this holder is doing (e.g. once a server knows its address).
+  Status Describe(const std::string& what);
+
  private:
   DbLock(int fd, std::string db_path) : fd_(fd), db_path_(std::move(db_path)) {}
   void Release();
