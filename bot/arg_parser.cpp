@@ -183,7 +183,9 @@ std::string UsageLine(const CommandSpec& spec) {
         piece = "<" + a.name + ">";
         break;
     }
-    out += " " + (a.required ? piece : "[" + piece + "]");
+    out += a.required ? " " : " [";
+    out += piece;
+    if (!a.required) out += "]";
   }
   return out;
 }

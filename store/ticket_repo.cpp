@@ -2,6 +2,7 @@
 
 #include "store/row_mapping.h"
 
+#include <algorithm>
 #include <variant>
 
 namespace opsbot::store {
@@ -41,11 +42,16 @@ struct Where {
   std::vector<std::variant<std::string, std::int64_t>> values;
 };
 
-Where BuildWhere(const TicketFilter& f) {
+// `for_listing`: steer the planner to walk tickets_active (or the rowid) in id order, so a page needs no
+// sort over every match: the state test gets a unary + (not an index term) and, when closed tickets are
+// excluded, the partial index's own condition. Counting keeps the covering tickets_state index.
+Where BuildWhere(const TicketFilter& f, bool for_listing) {
   Where w;
   std::vector<std::string> terms;
   if (!f.states.empty()) {
-    std::string in = "t.state IN (";
+    bool closed = std::find(f.states.begin(), f.states.end(), "closed") != f.states.end();
+    if (for_listing && !closed) terms.push_back("t.state != 'closed'");
+    std::string in = for_listing ? "+t.state IN (" : "t.state IN (";
     for (std::size_t i = 0; i < f.states.size(); ++i) {
       in += i ? ", ?" : "?";
       w.values.emplace_back(f.states[i]);
@@ -141,7 +147,7 @@ void TicketRepo::Update(const TicketRow& r) {
 }
 
 std::vector<TicketRow> TicketRepo::List(const TicketFilter& f) {
-  Where w = BuildWhere(f);
+  Where w = BuildWhere(f, true);
   auto& st = conn_.Prepare(std::string(kSelect) + w.sql + " ORDER BY t.id DESC LIMIT ? OFFSET ?");
   int next = BindWhere(st, w);
   st.bind(next, f.limit);
@@ -154,7 +160,7 @@ std::vector<TicketRow> TicketRepo::List(const TicketFilter& f) {
 }
 
 std::int64_t TicketRepo::Count(const TicketFilter& f) {
-  Where w = BuildWhere(f);
+  Where w = BuildWhere(f, false);
   auto& st = conn_.Prepare("SELECT count(*) FROM tickets t" + w.sql);
   BindWhere(st, w);
   st.executeStep();
