@@ -1,6 +1,7 @@
 // Clock: the one source of "now" for everything that is timed, so tests can move time.
 //
-// Units: UTC epoch seconds (int64). Thread-safe: Now() may be called from any thread.
+// Units: UTC epoch seconds (EpochSeconds) for stored times; milliseconds (EpochMillis) where pacing needs
+// finer steps (the outbox). Thread-safe: Now() and NowMillis() may be called from any thread.
 #pragma once
 
 #include <atomic>
@@ -10,17 +11,19 @@
 namespace opsbot {
 
 using EpochSeconds = std::int64_t;
+using EpochMillis = std::int64_t;
 
 class Clock {
  public:
   virtual ~Clock() = default;
-  virtual EpochSeconds Now() const = 0;
+  virtual EpochMillis NowMillis() const = 0;
+  EpochSeconds Now() const { return NowMillis() / 1000; }
 };
 
 class SystemClock final : public Clock {
  public:
-  EpochSeconds Now() const override {
-    return std::chrono::duration_cast<std::chrono::seconds>(
+  EpochMillis NowMillis() const override {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
   }
@@ -29,13 +32,14 @@ class SystemClock final : public Clock {
 // A clock that only moves when told to. For tests.
 class FakeClock final : public Clock {
  public:
-  explicit FakeClock(EpochSeconds start) : now_(start) {}
-  EpochSeconds Now() const override { return now_.load(); }
-  void Set(EpochSeconds t) { now_.store(t); }
-  void Advance(EpochSeconds s) { now_.fetch_add(s); }
+  explicit FakeClock(EpochSeconds start) : now_ms_(start * 1000) {}
+  EpochMillis NowMillis() const override { return now_ms_.load(); }
+  void Set(EpochSeconds t) { now_ms_.store(t * 1000); }
+  void Advance(EpochSeconds s) { now_ms_.fetch_add(s * 1000); }
+  void AdvanceMillis(EpochMillis ms) { now_ms_.fetch_add(ms); }
 
  private:
-  std::atomic<EpochSeconds> now_;
+  std::atomic<EpochMillis> now_ms_;
 };
 
 }  // namespace opsbot

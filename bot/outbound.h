@@ -1,0 +1,52 @@
+// What leaves opsbot through the outbox: a platform-neutral message with its routing, and the contract of
+// the platform senders that deliver it.
+//
+// An OutboundMessage is stored as JSON in the outbox row (ToJson/FromJson), in the same transaction as the
+// state change that caused it, and delivered later by the OutboxWorker through the Sender of its platform.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bot/reply.h"
+
+namespace opsbot {
+
+struct OutboundMessage {
+  std::string platform;     // "slack", "dingtalk", "wecom"
+  std::string destination;  // pacing/order key, e.g. "slack:C0123"; usually platform + ":" + channel
+  std::string channel;      // the platform's chat id (Slack channel ID, ...)
+  std::string thread;       // the platform's thread to reply under (Slack thread_ts); empty: none
+  std::string response_url;  // a one-shot reply URL the platform gave (Slack response_url); empty: none
+  Reply reply;              // text, mentions (person keys), language
+
+  nlohmann::json ToJson() const;
+  static std::optional<OutboundMessage> FromJson(const nlohmann::json& j);
+};
+
+// What one delivery attempt came to.
+struct DeliveryResult {
+  enum class Kind {
+    kDelivered,  // the platform accepted it
+    kRetry,      // a passing failure (timeout, 5xx, rate limit): try again after a backoff
+    kReauth,     // the credentials were refused: refresh them, then try again (counts as an attempt)
+    kGiveUp,     // it can never succeed as it is (unknown channel, bad payload): dead at once
+  };
+  Kind kind = Kind::kRetry;
+  std::optional<long> retry_after_ms;  // the platform said when to come back (HTTP 429 Retry-After)
+  std::string error;                   // the platform's error code or the transport error, for logs and `outbox`
+  bool maybe_delivered = false;        // the request may have reached the platform (a timeout after sending)
+};
+
+// Delivers messages of one platform. Called from the OutboxWorker's threads; implementations are
+// thread-safe and bound every call by a timeout.
+class Sender {
+ public:
+  virtual ~Sender() = default;
+  virtual DeliveryResult Send(const OutboundMessage& message) = 0;
+};
+
+}  // namespace opsbot
