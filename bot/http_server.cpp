@@ -23,6 +23,19 @@ void SendJson(httplib::Response& res, int status, const std::string& body) {
   res.set_content(body, "application/json; charset=utf-8");
 }
 
+void SendJsonAndClose(httplib::Response& res, int status, const std::string& body) {
+  // cpp-httplib 0.11 ignores a "Connection: close" set by a handler and would go on reading the unread body
+  // as the next request (holding a worker until the read timeout). A content provider that reports failure
+  // after writing the whole body is its only way to close the connection once the response is out.
+  res.status = status;
+  res.set_header("Connection", "close");
+  res.set_content_provider(body.size(), "application/json; charset=utf-8",
+                           [body](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                             if (offset < body.size()) sink.write(body.data() + offset, body.size() - offset);
+                             return false;
+                           });
+}
+
 HttpServer::HttpServer(const HttpConfig& config, MetricsRegistry& metrics)
     : config_(config),
       metrics_(metrics),
@@ -49,7 +62,7 @@ HttpServer::HttpServer(const HttpConfig& config, MetricsRegistry& metrics)
   });
   // Runs for every status >= 400, also after our own handlers: keep a body that is already there.
   server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return;
+    if (!res.body.empty() || res.content_provider_) return;
     const char* code = res.status == 413 ? "payload_too_large" : res.status == 400 ? "bad_request" : "error";
     SendJson(res, res.status, JsonError(code, "HTTP status " + std::to_string(res.status)));
   });
@@ -103,15 +116,25 @@ httplib::Server::HandlerResponse HttpServer::PreRoute(const httplib::Request& re
   std::string allow;
   const Entry* e = Find(req.method, req.path, &allow);
   if (!e) {
+    // Answered without reading a body: if one follows, close rather than read it as the next request.
+    bool body = req.has_header("Transfer-Encoding") ||
+                (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
+    auto send = body ? SendJsonAndClose : SendJson;
     if (allow.empty()) {
-      SendJson(res, 404, JsonError("not_found", "no route " + req.path));
+      send(res, 404, JsonError("not_found", "no route " + req.path));
     } else {
       res.set_header("Allow", allow);
-      SendJson(res, 405, JsonError("method_not_allowed", req.method + " is not allowed here; use " + allow));
+      send(res, 405, JsonError("method_not_allowed", req.method + " is not allowed here; use " + allow));
     }
     return httplib::Server::HandlerResponse::Handled;
   }
   t_route = e->route.name.c_str();
+  // The library reads a chunked body whole, with no size limit: take bodies with a Content-Length only
+  // (nginx in front sends one).
+  if (req.has_header("Transfer-Encoding")) {
+    SendJsonAndClose(res, 411, JsonError("length_required", "send the body with a Content-Length, not chunked"));
+    return httplib::Server::HandlerResponse::Handled;
+  }
   std::int64_t limit = e->route.max_body > 0 ? e->route.max_body : config_.max_body_bytes;
   if (req.has_header("Content-Length")) {
     std::string value = req.get_header_value("Content-Length");
@@ -119,14 +142,13 @@ httplib::Server::HandlerResponse HttpServer::PreRoute(const httplib::Request& re
     errno = 0;
     long long length = std::strtoll(value.c_str(), &end, 10);
     if (value.empty() || *end != '\0' || errno != 0 || length < 0) {
-      SendJson(res, 400, JsonError("bad_request", "invalid Content-Length"));
-      res.set_header("Connection", "close");
+      SendJsonAndClose(res, 400, JsonError("bad_request", "invalid Content-Length"));
       return httplib::Server::HandlerResponse::Handled;
     }
     if (length > limit) {
-      SendJson(res, 413, JsonError("payload_too_large", "body of " + value + " bytes is over this route's limit of " +
-                                                            std::to_string(limit) + " bytes"));
-      res.set_header("Connection", "close");
+      SendJsonAndClose(res, 413, JsonError("payload_too_large", "body of " + value +
+                                                                    " bytes is over this route's limit of " +
+                                                                    std::to_string(limit) + " bytes"));
       return httplib::Server::HandlerResponse::Handled;
     }
   }

@@ -67,5 +67,7 @@ class HttpServer {
 
 // Sends a JSON body with `status`.
 void SendJson(httplib::Response& res, int status, const std::string& body);
+// The same, then closes the connection: for answers given before the request's body was read.
+void SendJsonAndClose(httplib::Response& res, int status, const std::string& body);
 
 }  // namespace opsbot

@@ -35,7 +35,7 @@ Result<nlohmann::json> ParseJsonObject(std::string_view body, int max_depth) {
     auto j = nlohmann::json::parse(body);
     if (!j.is_object()) return Status::Invalid("the body must be a JSON object");
     return j;
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for a number like 1e400
     return Status::Invalid(std::string("malformed JSON: ") + e.what());
   }
 }
