@@ -5,7 +5,11 @@
 #include <filesystem>
 
 #include "bot/config_loader.h"
+#include "adapters/slack/slack_render.h"
+#include "adapters/slack/slack_sender.h"
 #include "bot/config_sync.h"
+#include "bot/outbox_worker.h"
+#include "store/person_repo.h"
 #include "commands/register_all.h"
 #include "store/schema.h"
 
@@ -85,9 +89,73 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
     commands.With({command.empty() ? "unknown" : command, OutcomeName(outcome)}).Inc();
     if (outcome == Outcome::kError) store_errors->Inc();
   };
+  if (Status s = app->InitOutbox(cfg); !s.ok()) return s;
+  JobRunner* runner = app->runner_.get();
+  App* self = app.get();
+  auto split = [self](const std::string& platform, const Reply& reply) {
+    if (platform != "slack") return std::vector<Reply>{reply};
+    return SplitSlackReply(reply, [self](const std::string& key) { return self->SlackIdOf(key); });
+  };
   app->router_ = std::make_unique<Router>(Router::Deps{*app->registry_, *app->config_, *app->writer_, *app->reads_,
-                                                       *app->clock_, std::move(observe)});
+                                                       *app->clock_, std::move(observe),
+                                                       [runner] { runner->Wake(); }, split});
+  app->runner_->Start();
   return app;
+}
+
+Status App::InitOutbox(const Config& cfg) {
+  runner_ = std::make_unique<JobRunner>(*clock_);
+  if (cfg.slack.enabled) {
+    SlackSenderOptions so;
+    so.api_base = cfg.slack.api_base;
+    so.bot_token = cfg.slack.bot_token;
+    if (!cfg.slack.proxy.empty()) {
+      // "http://host:port" → host and port.
+      std::string rest = cfg.slack.proxy.substr(cfg.slack.proxy.find("://") + 3);
+      auto colon = rest.rfind(':');
+      so.proxy.host = rest.substr(0, colon);
+      so.proxy.port = colon == std::string::npos ? 80 : std::atoi(rest.substr(colon + 1).c_str());
+    }
+    so.slack_id_of = [this](const std::string& key) { return SlackIdOf(key); };
+    auto sender = SlackSender::Create(std::move(so));
+    if (!sender.ok()) return Status::Invalid("slack: " + sender.status().message());
+    senders_["slack"] = std::move(sender.value());
+  }
+  OutboxWorker::Options o;
+  o.pace_ms_by_platform["slack"] = cfg.slack.pace_ms;
+  o.max_attempts = cfg.outbox.max_attempts;
+  o.retention_ms = cfg.outbox.retention_seconds * 1000;
+  if (const ChatConfig* admin = cfg.FindChat(cfg.admin_chat); admin && cfg.slack.enabled && !admin->slack_channel_id.empty()) {
+    OutboundMessage route;
+    route.platform = "slack";
+    route.channel = admin->slack_channel_id;
+    route.destination = "slack:" + route.channel;
+    route.reply.lang = admin->language.value_or(cfg.language);
+    o.admin_route = route;
+  }
+  std::map<std::string, Sender*> senders;
+  for (auto& [platform, sender] : senders_) senders[platform] = sender.get();
+  JobRunner* runner = runner_.get();
+  outbox_ = std::make_unique<OutboxWorker>(
+      OutboxWorker::Deps{*writer_, *reads_, *clock_, *metrics_, senders, [runner] { runner->Wake(); }}, o);
+  runner_->Add(outbox_->AsJob());
+  return Status::Ok();
+}
+
+std::string App::SlackIdOf(const std::string& person_key) {
+  auto id = reads_->Run<std::string>([&](store::Connection& c) -> Result<std::string> {
+    auto p = store::PersonRepo(c).ByKey(person_key);
+    return p ? p->slack_user_id : std::string();
+  });
+  return id.ok() ? id.value() : std::string();
+}
+
+std::string App::RenderForSlack(const Reply& reply) {
+  std::string out;
+  for (const auto& part : RenderSlackReply(reply, [this](const std::string& key) { return SlackIdOf(key); },
+                                           kSlackTextLimit))
+    out += (out.empty() ? "" : "\n") + part;
+  return out;
 }
 
 void App::InitMetrics() {
@@ -128,6 +196,7 @@ Status App::Reload() {
 }
 
 void App::Stop() {
+  if (runner_) runner_->Stop();
   if (writer_) writer_->Stop();
   if (checkpointer_) checkpointer_->Stop();
 }

@@ -7,12 +7,15 @@
 // from many threads; Reload() from one (the signal watcher).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
 #include "bot/clock.h"
 #include "bot/command_registry.h"
 #include "bot/config_holder.h"
+#include "bot/job_runner.h"
+#include "bot/outbound.h"
 #include "bot/metrics.h"
 #include "bot/router.h"
 #include "bot/status.h"
@@ -22,6 +25,8 @@
 #include "store/writer.h"
 
 namespace opsbot {
+
+class OutboxWorker;
 
 struct AppOptions {
   std::string config_path;
@@ -45,6 +50,11 @@ class App {
   void CountStoreError() { store_errors_->Inc(); }
   // Rewrites what the database lock file says this process is (e.g. the server's address).
   Status DescribeLock(const std::string& what) { return lock_->Describe(what); }
+  const Clock& clock() const { return *clock_; }
+  // A person's Slack user id by key ("" when none), from the store. Thread-safe.
+  std::string SlackIdOf(const std::string& person_key);
+  // A reply as Slack mrkdwn (mentions as <@U…>).
+  std::string RenderForSlack(const Reply& reply);
 
   // Re-reads the config file. A bad config is refused with its errors and the old one kept.
   Status Reload();
@@ -53,6 +63,7 @@ class App {
  private:
   App() = default;
   void InitMetrics();
+  Status InitOutbox(const Config& config);
 
   AppOptions options_;
   std::string db_path_;
@@ -66,6 +77,9 @@ class App {
   std::unique_ptr<store::Writer> writer_;
   std::unique_ptr<store::ReadPool> reads_;
   std::unique_ptr<store::Checkpointer> checkpointer_;
+  std::unique_ptr<JobRunner> runner_;
+  std::map<std::string, std::unique_ptr<Sender>> senders_;
+  std::unique_ptr<OutboxWorker> outbox_;
   std::unique_ptr<Router> router_;
 };
 

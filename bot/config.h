@@ -64,6 +64,14 @@ struct SlackConfig {
   std::string signing_secret;  // secret: never logged
   std::string bot_token;       // secret: never logged
   std::string api_base = "https://slack.com/api";
+  long pace_ms = 1000;  // at most one message per channel per pace (Slack: about 1 per second per channel)
+  std::string proxy;    // outbound HTTP(S) proxy, "http://host:port"; empty: none
+};
+
+// Delivery of everything opsbot says that does not go back in an HTTP response.
+struct OutboxConfig {
+  int max_attempts = 8;                           // then the message is dead (kept, listed, announced)
+  std::int64_t retention_seconds = 7 * 86400;     // delivered rows and dedupe keys are pruned after this
 };
 
 // The HTTP front: chat webhooks and the JSON API. Settings from shared/http-serving.md.
@@ -114,6 +122,7 @@ struct Config {
   SlackConfig slack;
   HttpConfig http;
   ApiConfig api;
+  OutboxConfig outbox;
   std::vector<std::string> notices;        // start-up notes, e.g. "slack: off (OPSBOT_SLACK_... unset)"
 
   const PersonConfig* FindPerson(const std::string& id) const;

@@ -74,7 +74,8 @@ class ConfigReader {
 
   void Read(const YamlField& root) {
     auto top = w_.AsMap(
-        root, {"bot", "store", "people", "teams", "chats", "admin_chat", "sla", "assignment", "slack", "http", "api"});
+        root, {"bot", "store", "people", "teams", "chats", "admin_chat", "sla", "assignment", "slack", "http", "api",
+                                 "outbox"});
     if (!top) return;
     ReadBot(Section(*top, "bot", {"name", "language", "timezone", "log_level"}));
     ReadStore(Section(*top, "store", {"path", "synchronous"}));
@@ -93,6 +94,7 @@ class ConfigReader {
     ReadSlack(*top);
     ReadHttpSection(*top, w_, c_.http);
     ReadApiSection(*top, w_, c_.api);
+    ReadOutboxSection(*top, w_, c_.outbox);
   }
 
  private:
@@ -374,7 +376,7 @@ class ConfigReader {
 
   void ReadSlack(const YamlMap& top) {
     SlackConfig& slack = c_.slack;
-    auto m = Section(top, "slack", {"signing_secret", "bot_token", "api_base"});
+    auto m = Section(top, "slack", {"signing_secret", "bot_token", "api_base", "pace_ms", "proxy"});
     if (!top.Get("slack")) {
       c_.notices.push_back("slack: off (not configured)");
       return;
@@ -389,6 +391,7 @@ class ConfigReader {
         w_.Error(*s, "api_base must be an http:// or https:// URL, got " + YamlWalker::Quote(*s));
       }
     }
+    ReadSlackDelivery(*m, w_, slack);
     std::vector<std::string> reasons;
     w_.Secret(*m, "signing_secret", &slack.signing_secret, &reasons);
     w_.Secret(*m, "bot_token", &slack.bot_token, &reasons);

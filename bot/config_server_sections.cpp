@@ -95,4 +95,30 @@ void ReadApiSection(const YamlMap& top, YamlWalker& w, ApiConfig& api) {
   }
 }
 
+void ReadOutboxSection(const YamlMap& top, YamlWalker& w, OutboxConfig& outbox) {
+  auto field = top.Get("outbox");
+  if (!field) return;
+  auto m = w.AsMap(*field, {"max_attempts", "retention"});
+  if (!m) return;
+  Int(w, *m, "max_attempts", 1, 100, &outbox.max_attempts);
+  if (auto s = w.Value(*m, "retention")) {
+    if (auto secs = ParseDurationSeconds(s->text)) {
+      outbox.retention_seconds = *secs;
+    } else {
+      w.Error(*s, "expected a duration like 7d or 12h, got " + YamlWalker::Quote(*s));
+    }
+  }
+}
+
+void ReadSlackDelivery(const YamlMap& slack_section, YamlWalker& w, SlackConfig& slack) {
+  Int(w, slack_section, "pace_ms", 1, 3600000, &slack.pace_ms);
+  if (auto s = w.Value(slack_section, "proxy")) {
+    if (s->text.rfind("http://", 0) == 0 || s->text.rfind("https://", 0) == 0) {
+      slack.proxy = s->text;
+    } else {
+      w.Error(*s, "proxy must be an http:// or https:// URL, got " + YamlWalker::Quote(*s));
+    }
+  }
+}
+
 }  // namespace opsbot

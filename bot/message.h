@@ -32,6 +32,15 @@ struct InboundMessage {
   // The highest role the carrier may act with: an integration speaks for the users it names only up to
   // its own role, as a chat platform does. The console is local and trusted.
   Role max_role = Role::kAdmin;
+  // When set, the platform's id of this request (e.g. slack:event:T1:Ev2): stored, unique, in the same
+  // transaction as what the command changed, so a redelivery or replay is dropped (Outcome::kDuplicate).
+  std::string dedupe_key;
+  // When set, the reply does not go back in the HTTP response but through the outbox, to this platform
+  // destination: enqueued in the same transaction as the command's change (a refusal's reply too).
+  bool reply_via_outbox = false;
+  std::string reply_platform;     // e.g. "slack"
+  std::string reply_channel;      // the platform's chat id to answer in
+  std::string reply_thread;       // the platform's thread to answer under; empty: none
 };
 
 }  // namespace opsbot

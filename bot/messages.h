@@ -135,6 +135,24 @@ enum class Msg : int {
   kDurHours,
   kDurMinutes,
   kDurSeconds,
+  // outbox
+  kSumOutbox,
+  kSumOutboxRetry,
+  kOutboxHeader,
+  kOutboxPlatform,
+  kOutboxOldest,
+  kOutboxEmpty,
+  kOutboxDeadHeader,
+  kOutboxDeadLine,
+  kOutboxDeadMore,
+  kOutboxRetryHint,
+  kOutboxBadId,
+  kOutboxNotFound,
+  kOutboxNotDead,
+  kOutboxStatePending,
+  kOutboxStateDelivered,
+  kOutboxRetried,
+  kOutboxDeadAnnounce,
   kCount  // not a message
 };
 

@@ -75,6 +75,11 @@ void MetricsRegistry::AddGauge(const std::string& name, const std::string& help,
   gauges_.push_back({name, help, std::move(read)});
 }
 
+void MetricsRegistry::AddGaugeFamily(const std::string& name, const std::string& help,
+                                     std::vector<std::string> labels, std::function<GaugeSamples()> read) {
+  gauge_families_.push_back({name, help, std::move(labels), std::move(read)});
+}
+
 std::vector<double> MetricsRegistry::LatencyBounds() {
   return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 }
@@ -102,6 +107,11 @@ std::string MetricsRegistry::Render() const {
   for (const auto& g : gauges_) {
     out += "# HELP " + g.name + " " + g.help + "\n# TYPE " + g.name + " gauge\n";
     out += g.name + " " + Number(g.read()) + "\n";
+  }
+  for (const auto& g : gauge_families_) {
+    out += "# HELP " + g.name + " " + g.help + "\n# TYPE " + g.name + " gauge\n";
+    for (const auto& [values, v] : g.read())
+      out += g.name + Labels(g.labels, values) + " " + Number(v) + "\n";
   }
   return out;
 }

@@ -14,6 +14,7 @@
 #include <memory>
 #include <shared_mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace opsbot {
@@ -89,6 +90,10 @@ class MetricsRegistry {
                                   std::vector<double> bounds);
   // A value read when /metrics is scraped.
   void AddGauge(const std::string& name, const std::string& help, std::function<double()> read);
+  // Labelled values read when /metrics is scraped: one sample per set of label values (as many as labels).
+  using GaugeSamples = std::vector<std::pair<std::vector<std::string>, double>>;
+  void AddGaugeFamily(const std::string& name, const std::string& help, std::vector<std::string> labels,
+                      std::function<GaugeSamples()> read);
 
   std::string Render() const;
 
@@ -100,9 +105,15 @@ class MetricsRegistry {
     std::string name, help;
     std::function<double()> read;
   };
+  struct GaugeFamily {
+    std::string name, help;
+    std::vector<std::string> labels;
+    std::function<GaugeSamples()> read;
+  };
   std::vector<std::unique_ptr<Family<Counter>>> counters_;
   std::vector<std::unique_ptr<Family<Histogram>>> histograms_;
   std::vector<Gauge> gauges_;
+  std::vector<GaugeFamily> gauge_families_;
 };
 
 }  // namespace opsbot

@@ -12,6 +12,7 @@ enum class Outcome {
   kOk,       // done; any change is committed
   kRefused,  // not done, by rule: unknown command, usage, role, illegal transition, unknown id
   kError,    // not done: the store failed or opsbot is shutting down
+  kDuplicate,  // a request already handled (same dedupe key): dropped, nothing to say
 };
 
 inline const char* OutcomeName(Outcome o) {
@@ -19,6 +20,7 @@ inline const char* OutcomeName(Outcome o) {
     case Outcome::kOk: return "ok";
     case Outcome::kRefused: return "refused";
     case Outcome::kError: return "error";
+    case Outcome::kDuplicate: return "duplicate";
   }
   return "error";
 }

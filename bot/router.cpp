@@ -7,6 +7,9 @@
 #include "bot/arg_parser.h"
 #include "bot/directory.h"
 #include "bot/text.h"
+#include "bot/outbound.h"
+#include "store/dedupe_repo.h"
+#include "store/outbox_repo.h"
 #include "store/read_pool.h"
 #include "store/writer.h"
 
@@ -22,7 +25,7 @@ Msg RoleMsg(Role r) {
   return Msg::kRoleMember;
 }
 
-struct Sender {
+struct Asker {
   Caller caller;
   ChatRef chat;
 };
@@ -43,7 +46,11 @@ Lang ChooseLang(const Caller& caller, bool chinese_alias, const ChatRef& chat, L
 Reply Router::Handle(const InboundMessage& msg) const {
   auto start = std::chrono::steady_clock::now();
   std::string command_id;
-  Reply reply = Dispatch(msg, command_id);
+  bool executed = false;
+  Reply reply = Dispatch(msg, command_id, executed);
+  // A reply the pipeline gave before executing (unknown command, denied, usage) still records the
+  // request's dedupe key and goes out through the outbox when the platform needs that.
+  if (!executed && (!msg.dedupe_key.empty() || msg.reply_via_outbox)) reply = Record(msg, std::move(reply));
   reply.command = command_id;
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // One line per command; the message text is not logged (people paste secrets into chats).
@@ -54,13 +61,13 @@ Reply Router::Handle(const InboundMessage& msg) const {
   return reply;
 }
 
-Reply Router::Dispatch(const InboundMessage& msg, std::string& command_id) const {
+Reply Router::Dispatch(const InboundMessage& msg, std::string& command_id, bool& executed) const {
   std::shared_ptr<const Config> config = d_.config.Get();
   std::vector<std::string> tokens = Tokenize(NormalizeChatText(msg.text));
 
   // Who is asking, and where. If the store cannot tell us, we deny: the pipeline never guesses a role.
-  auto sender = d_.reads.Run<Sender>([&](store::Connection& conn) -> Result<Sender> {
-    return Sender{ResolveCaller(conn, msg), ResolveChat(conn, msg)};
+  auto sender = d_.reads.Run<Asker>([&](store::Connection& conn) -> Result<Asker> {
+    return Asker{ResolveCaller(conn, msg), ResolveChat(conn, msg)};
   });
   if (!sender.ok()) return FailureReply(config->language, sender.status());
   Caller& caller = sender->caller;
@@ -94,6 +101,8 @@ Reply Router::Dispatch(const InboundMessage& msg, std::string& command_id) const
                      : !chat.timezone.empty() ? chat.timezone
                                               : config->timezone;
   CommandContext ctx{spec, *config, msg, caller, chat, lang, d_.clock.Now(), zone, std::move(args.value())};
+  executed = true;
+  if (!msg.dedupe_key.empty() || msg.reply_via_outbox) return ExecuteRecorded(ctx);
   return Execute(ctx);
 }
 
@@ -112,6 +121,68 @@ Reply Router::Execute(CommandContext& ctx) const {
   });
   if (refusal) return *refusal;
   return r.ok() ? r.value() : FailureReply(ctx.lang, r.status());
+}
+
+namespace {
+
+// Inserts the request's dedupe key; false when it was there already (a redelivery or a replay).
+bool FirstTime(store::Connection& conn, const InboundMessage& msg, EpochMillis now) {
+  return msg.dedupe_key.empty() || store::DedupeRepo(conn).Insert(msg.dedupe_key, now);
+}
+
+}  // namespace
+
+void Router::EnqueueReply(store::Connection& conn, const InboundMessage& msg, const Reply& reply,
+                          EpochMillis now) const {
+  if (!msg.reply_via_outbox || reply.text.empty()) return;
+  OutboundMessage out;
+  out.platform = msg.reply_platform;
+  out.destination = msg.reply_platform + ":" + msg.reply_channel;
+  out.channel = msg.reply_channel;
+  out.thread = msg.reply_thread;
+  std::vector<Reply> pieces = d_.split ? d_.split(out.platform, reply) : std::vector<Reply>{reply};
+  store::OutboxRepo repo(conn);
+  for (const Reply& piece : pieces) {
+    out.reply = piece;
+    repo.Enqueue(out.destination, out.platform, out.ToJson().dump(), now);
+  }
+}
+
+Reply Router::Record(const InboundMessage& msg, Reply reply) const {
+  bool duplicate = false;
+  const EpochMillis now = d_.clock.NowMillis();
+  auto r = d_.writer.Run<bool>([&](store::Connection& conn) -> Result<bool> {
+    if (!FirstTime(conn, msg, now)) return duplicate = true;
+    EnqueueReply(conn, msg, reply, now);
+    return true;
+  });
+  if (!r.ok()) return FailureReply(reply.lang, r.status());
+  if (duplicate) return Reply{Outcome::kDuplicate, reply.lang, "", {}, reply.command};
+  if (msg.reply_via_outbox && d_.on_enqueued) d_.on_enqueued();
+  return reply;
+}
+
+Reply Router::ExecuteRecorded(CommandContext& ctx) const {
+  const CommandSpec& spec = ctx.spec;
+  const InboundMessage& msg = ctx.message;
+  const EpochMillis now = d_.clock.NowMillis();
+  std::optional<Reply> reply;
+  bool duplicate = false;
+  auto r = d_.writer.Run<bool>([&](store::Connection& conn) -> Result<bool> {
+    if (!FirstTime(conn, msg, now)) return duplicate = true;
+    // The command in a savepoint of its own: a refusal rolls its changes back, while the dedupe key and
+    // the reply to the platform still commit.
+    conn.Exec("SAVEPOINT command");
+    reply = spec.handler(ctx, conn);
+    if (reply->outcome != Outcome::kOk) conn.Exec("ROLLBACK TO command");
+    conn.Exec("RELEASE command");
+    EnqueueReply(conn, msg, *reply, now);
+    return true;
+  });
+  if (!r.ok()) return FailureReply(ctx.lang, r.status());
+  if (duplicate) return Reply{Outcome::kDuplicate, ctx.lang, "", {}, spec.id};
+  if (msg.reply_via_outbox && d_.on_enqueued) d_.on_enqueued();
+  return *reply;
 }
 
 Reply Router::Unknown(const std::vector<std::string>& tokens, const Caller& caller, Lang lang) const {

@@ -3,7 +3,10 @@
 //   normalise → find the command → authorise (deny when unsure) → parse arguments → execute → log
 //
 // Execution: a spec that mutates runs on the Writer in its own savepoint (a refusal rolls it back) and
-// its reply is returned only after its batch committed; any other runs on a read connection.
+// its reply is returned only after its batch committed; any other runs on a read connection. A message
+// with a dedupe key, or whose reply goes through the outbox, runs on the Writer whatever its command: the
+// key, the command's change and the queued reply commit together, and a second delivery of the same key
+// is dropped (Outcome::kDuplicate).
 // Thread-safe: Handle may be called from many threads at once.
 #pragma once
 
@@ -17,6 +20,7 @@
 #include "bot/reply.h"
 
 namespace opsbot::store {
+class Connection;
 class Writer;
 class ReadPool;
 }  // namespace opsbot::store
@@ -35,6 +39,11 @@ class Router {
     store::ReadPool& reads;
     const Clock& clock;
     Observer observer;  // may be empty
+    // Called after a commit that queued a message in the outbox (wakes the delivery job); may be empty.
+    std::function<void()> on_enqueued;
+    // Splits a reply into the platform's messages before it is queued (one outbox row per message, each
+    // paced and retried on its own); may be empty (one row).
+    std::function<std::vector<Reply>(const std::string& platform, const Reply&)> split;
   };
 
   explicit Router(Deps deps) : d_(std::move(deps)) {}
@@ -42,7 +51,13 @@ class Router {
   Reply Handle(const InboundMessage& msg) const;
 
  private:
-  Reply Dispatch(const InboundMessage& msg, std::string& command_id) const;
+  Reply Dispatch(const InboundMessage& msg, std::string& command_id, bool& executed) const;
+  // For messages with a dedupe key or an outbox reply: the command, the key and the reply in one job.
+  Reply ExecuteRecorded(CommandContext& ctx) const;
+  // The same for a reply the pipeline gave without executing a command.
+  Reply Record(const InboundMessage& msg, Reply reply) const;
+  // Queues the reply for the platform, in the caller's transaction.
+  void EnqueueReply(store::Connection& conn, const InboundMessage& msg, const Reply& reply, EpochMillis now) const;
   Reply Unknown(const std::vector<std::string>& tokens, const Caller& caller, Lang lang) const;
   Reply Execute(CommandContext& ctx) const;
 

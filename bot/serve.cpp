@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "adapters/api/api_adapter.h"
+#include "adapters/slack/slack_routes.h"
 #include "bot/api_tokens.h"
 #include "bot/config_server_sections.h"
 #include "bot/http_server.h"
@@ -77,6 +78,13 @@ int RunServer(App& app, const ServeOptions& options) {
   StoreTicketQueries tickets(app.reads());
   RegisterApiRoutes(server, {[&tokens] { return tokens.Get(); },
                              [&app](const InboundMessage& m) { return app.router().Handle(m); }, tickets});
+
+  RegisterSlackRoutes(server, {[&app] {
+                                  auto c = app.config().Get();
+                                  return c->slack.enabled ? c->slack.signing_secret : std::string();
+                                },
+                                [&app](const InboundMessage& m) { return app.router().Handle(m); },
+                                [&app](const Reply& r) { return app.RenderForSlack(r); }, app.clock()});
 
   auto bound = server.Bind(host, port);
   if (!bound.ok()) {

@@ -1,12 +1,14 @@
 #include "commands/register_all.h"
 
 #include "commands/help.h"
+#include "commands/outbox.h"
 #include "commands/ticket.h"
 
 namespace opsbot {
 
 Status RegisterAllCommands(CommandRegistry& registry) {
   if (Status s = RegisterTicketCommands(registry); !s.ok()) return s;
+  if (Status s = RegisterOutboxCommands(registry); !s.ok()) return s;
   return RegisterHelpCommand(registry);
 }
 

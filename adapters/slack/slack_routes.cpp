@@ -1,0 +1,86 @@
+#include "adapters/slack/slack_routes.h"
+
+#include <spdlog/spdlog.h>
+
+#include "adapters/slack/slack_inbound.h"
+#include "adapters/slack/slack_signature.h"
+#include "bot/json_body.h"
+
+namespace opsbot {
+namespace {
+
+constexpr std::int64_t kSlackBodyLimit = 64 * 1024;
+
+// Checks the signature; answers 401 (or 404 while Slack is off) and returns false when it does not hold.
+bool Verified(const SlackRouteDeps& d, const httplib::Request& req, httplib::Response& res) {
+  std::string secret = d.signing_secret();
+  if (secret.empty()) {
+    SendJson(res, 404, JsonError("not_found", "Slack is not configured"));
+    return false;
+  }
+  SignatureCheck check = VerifySlackSignature(secret, req.get_header_value("X-Slack-Request-Timestamp"),
+                                              req.get_header_value("X-Slack-Signature"), req.body,
+                                              d.clock.Now());
+  if (check == SignatureCheck::kOk) return true;
+  spdlog::warn("slack: refused {} ({} signature)", req.path, SignatureCheckName(check));
+  SendJson(res, 401, JsonError("invalid_request", "invalid request signature"));
+  return false;
+}
+
+void Events(const SlackRouteDeps& d, const httplib::Request& req, httplib::Response& res) {
+  if (!Verified(d, req, res)) return;
+  // Slack also sends ssl_check as a form to the request URL.
+  if (req.body.rfind("ssl_check=", 0) == 0 || req.body.find("&ssl_check=1") != std::string::npos) {
+    res.status = 200;
+    return;
+  }
+  auto in = ParseSlackEvent(req.body);
+  if (!in.ok()) return SendJson(res, 400, JsonError("bad_request", in.status().message()));
+  switch (in->kind) {
+    case SlackInbound::kUrlVerification:
+      return SendJson(res, 200, nlohmann::json({{"challenge", in->challenge}}).dump());
+    case SlackInbound::kSslCheck:
+    case SlackInbound::kIgnored:
+      spdlog::debug("slack: ignored event ({})", in->ignore_reason);
+      res.status = 200;
+      return;
+    case SlackInbound::kMessage:
+      break;
+  }
+  Reply reply = d.handle(in->message);
+  if (reply.outcome == Outcome::kError) return SendJson(res, 503, JsonError("unavailable", "try again"));
+  if (reply.outcome == Outcome::kDuplicate)
+    spdlog::info("slack: dropped a request already handled ({})", in->dedupe_key);
+  res.status = 200;
+}
+
+void Commands(const SlackRouteDeps& d, const httplib::Request& req, httplib::Response& res) {
+  if (!Verified(d, req, res)) return;
+  auto in = ParseSlackCommand(req.body);
+  if (!in.ok()) return SendJson(res, 400, JsonError("bad_request", in.status().message()));
+  if (in->kind != SlackInbound::kMessage) {
+    res.status = 200;
+    return;
+  }
+  Reply reply = d.handle(in->message);
+  if (reply.outcome == Outcome::kError) return SendJson(res, 503, JsonError("unavailable", "try again"));
+  if (reply.outcome == Outcome::kDuplicate) {
+    spdlog::info("slack: dropped a request already handled ({})", in->dedupe_key);
+    res.status = 200;
+    return;
+  }
+  nlohmann::json body = {{"response_type", "in_channel"}, {"text", d.render(reply)}};
+  SendJson(res, 200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+}  // namespace
+
+void RegisterSlackRoutes(HttpServer& server, SlackRouteDeps deps) {
+  auto d = std::make_shared<SlackRouteDeps>(std::move(deps));
+  server.Add({"POST", "/slack/events", "/slack/events", kSlackBodyLimit,
+              [d](const httplib::Request& req, httplib::Response& res) { Events(*d, req, res); }});
+  server.Add({"POST", "/slack/commands", "/slack/commands", kSlackBodyLimit,
+              [d](const httplib::Request& req, httplib::Response& res) { Commands(*d, req, res); }});
+}
+
+}  // namespace opsbot

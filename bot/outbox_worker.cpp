@@ -1,0 +1,325 @@
+#include "bot/outbox_worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <thread>
+
+#include "bot/messages.h"
+#include "bot/text.h"
+#include "store/dedupe_repo.h"
+#include "store/read_pool.h"
+#include "store/writer.h"
+
+namespace opsbot {
+
+// One row's send: the row, its parsed message, what the platform said and when the send finished.
+struct OutboxWorker::Attempt {
+  store::OutboxRow row;
+  std::optional<OutboundMessage> message;
+  DeliveryResult result;
+  EpochMillis finished = 0;
+};
+
+// What to write for one Attempt, computed before the write.
+struct OutboxWorker::Decision {
+  enum class Kind { kDelivered, kReschedule, kDead } kind = Kind::kReschedule;
+  std::int64_t id = 0;
+  std::string platform;
+  int attempts = 0;
+  EpochMillis at = 0;    // when it was decided (the end of the send)
+  EpochMillis when = 0;  // delivered: next_send_at; reschedule: due_at
+  std::string error;
+  const char* outcome = "retry";  // the deliveries_total label
+};
+
+namespace {
+
+constexpr const char* kOutcomes[] = {"delivered", "retry", "reauth", "give_up", "dead"};
+
+const char* OutcomeLabel(DeliveryResult::Kind k) {
+  switch (k) {
+    case DeliveryResult::Kind::kDelivered:
+      return "delivered";
+    case DeliveryResult::Kind::kRetry:
+      return "retry";
+    case DeliveryResult::Kind::kReauth:
+      return "reauth";
+    case DeliveryResult::Kind::kGiveUp:
+      return "give_up";
+  }
+  return "retry";
+}
+
+DeliveryResult Failure(DeliveryResult::Kind kind, std::string error) {
+  DeliveryResult r;
+  r.kind = kind;
+  r.error = std::move(error);
+  return r;
+}
+
+}  // namespace
+
+std::string OutboxPreview(const std::string& payload_json, std::size_t max_chars) {
+  std::string text = payload_json;
+  auto j = nlohmann::json::parse(payload_json, nullptr, false);
+  if (auto m = OutboundMessage::FromJson(j)) text = m->reply.text;
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  std::string out = TruncateUtf8(text, max_chars);
+  return out.size() < text.size() ? out + "…" : out;
+}
+
+OutboxWorker::OutboxWorker(Deps deps, Options options)
+    : d_(std::move(deps)), o_(std::move(options)), rng_(std::random_device{}()) {
+  deliveries_ = &d_.metrics.AddCounter("opsbot_outbox_deliveries_total",
+                                       "Outbox delivery attempts by outcome (dead: messages that died).",
+                                       {"platform", "outcome"});
+  for (const auto& [platform, sender] : d_.senders)
+    for (const char* outcome : kOutcomes)
+      deliveries_->With({platform, outcome});
+  d_.metrics.AddGaugeFamily("opsbot_outbox_pending", "Messages waiting in the outbox.", {"platform"},
+                            [this] { return StatsSamples(0); });
+  d_.metrics.AddGaugeFamily("opsbot_outbox_oldest_pending_seconds",
+                            "Age of the oldest message waiting in the outbox (0: none).", {"platform"},
+                            [this] { return StatsSamples(1); });
+  d_.metrics.AddGaugeFamily("opsbot_outbox_dead", "Dead outbox messages, kept until retried.", {"platform"},
+                            [this] { return StatsSamples(2); });
+}
+
+Job OutboxWorker::AsJob() {
+  return Job{"outbox", [this] { return NextDue(); }, [this](EpochMillis now) { Run(now); }};
+}
+
+std::optional<EpochMillis> OutboxWorker::NextDue() {
+  auto r = d_.reads.Run<std::optional<EpochMillis>>(
+      [](store::Connection& conn) -> Result<std::optional<EpochMillis>> {
+        return store::OutboxRepo(conn).NextDue();
+      });
+  EpochMillis next = next_housekeeping_at_;
+  if (!r.ok()) {
+    spdlog::error("outbox: cannot read when the next message is due: {}", r.status().ToString());
+  } else if (r.value()) {
+    next = std::min(next, *r.value());
+  }
+  return std::max(next, paused_until_);
+}
+
+void OutboxWorker::Pause(EpochMillis now) {
+  paused_until_ = now + o_.store_failure_pause_ms;
+}
+
+void OutboxWorker::Run(EpochMillis now) {
+  if (now < paused_until_) return;
+  if (!d_.writer.running()) return Pause(now);  // shutting down: a send could not be recorded
+  if (now >= next_housekeeping_at_) Housekeep(now);
+  auto ready = d_.reads.Run<std::vector<store::OutboxRow>>(
+      [&](store::Connection& conn) -> Result<std::vector<store::OutboxRow>> {
+        return store::OutboxRepo(conn).Ready(now, o_.batch);
+      });
+  if (!ready.ok()) {
+    spdlog::error("outbox: cannot load ready messages: {}", ready.status().ToString());
+    return Pause(now);
+  }
+  if (ready->empty()) return;
+
+  std::vector<Attempt> attempts;
+  for (auto& row : ready.value()) {
+    Attempt a;
+    a.message = OutboundMessage::FromJson(nlohmann::json::parse(row.payload, nullptr, false));
+    a.row = std::move(row);
+    attempts.push_back(std::move(a));
+  }
+  SendAll(attempts);
+
+  std::vector<Decision> decisions;
+  for (const Attempt& a : attempts)
+    decisions.push_back(Decide(a));
+  auto written = d_.writer.Run<bool>([&](store::Connection& conn) -> Result<bool> {
+    store::OutboxRepo repo(conn);
+    for (const Decision& d : decisions) {
+      switch (d.kind) {
+        case Decision::Kind::kDelivered:
+          repo.MarkDelivered(d.id, d.at, d.when);
+          break;
+        case Decision::Kind::kReschedule:
+          repo.Reschedule(d.id, d.attempts, d.when, d.error, d.at);
+          break;
+        case Decision::Kind::kDead:
+          repo.MarkDead(d.id, d.attempts, d.error, d.at);
+          break;
+      }
+    }
+    Announce(repo, now);
+    return true;
+  });
+  if (!written.ok()) {
+    // The rows stay pending and are sent again after the pause: at least once, never lost.
+    spdlog::error("outbox: cannot record {} delivery outcomes: {}", decisions.size(),
+                  written.status().ToString());
+    return Pause(now);
+  }
+  for (const Decision& d : decisions) {
+    deliveries_->With({d.platform, d.outcome}).Inc();
+    if (d.kind == Decision::Kind::kDead) deliveries_->With({d.platform, "dead"}).Inc();
+  }
+}
+
+void OutboxWorker::SendAll(std::vector<Attempt>& attempts) {
+  // Ready gives one row per destination, so the threads never send to one destination at once.
+  std::size_t threads = std::min<std::size_t>(std::max(1, o_.parallel), attempts.size());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < attempts.size();)
+      SendOne(attempts[i]);
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t)
+    pool.emplace_back(work);
+  work();
+  for (auto& t : pool)
+    t.join();
+}
+
+void OutboxWorker::SendOne(Attempt& a) {
+  auto sender = d_.senders.find(a.row.platform);
+  if (!a.message) {
+    a.result = Failure(DeliveryResult::Kind::kGiveUp, "unreadable payload");
+  } else if (sender == d_.senders.end() || sender->second == nullptr) {
+    a.result = Failure(DeliveryResult::Kind::kRetry, "no sender for platform " + a.row.platform);
+  } else {
+    try {
+      a.result = sender->second->Send(*a.message);
+    } catch (const std::exception& e) {
+      a.result = Failure(DeliveryResult::Kind::kRetry, std::string("sender threw: ") + e.what());
+    }
+  }
+  a.finished = d_.clock.NowMillis();
+}
+
+OutboxWorker::Decision OutboxWorker::Decide(const Attempt& a) {
+  Decision d;
+  d.id = a.row.id;
+  d.platform = a.row.platform;
+  d.attempts = a.row.attempts + 1;
+  d.at = a.finished;
+  d.error = a.result.error;
+  d.outcome = OutcomeLabel(a.result.kind);
+  const auto kind = a.result.kind;
+  if (kind == DeliveryResult::Kind::kDelivered) {
+    d.kind = Decision::Kind::kDelivered;
+    d.when = a.finished + PaceMs(a.row.platform);
+    return d;
+  }
+  if (d.error.empty()) d.error = d.outcome;
+  if (a.result.maybe_delivered)
+    spdlog::warn("outbox: message {} to {} may have arrived before failing ({}); a retry may duplicate it",
+                 d.id, a.row.destination, d.error);
+  if (kind == DeliveryResult::Kind::kGiveUp || d.attempts >= o_.max_attempts) {
+    d.kind = Decision::Kind::kDead;
+    spdlog::error("outbox: message {} to {} is dead after {} attempts: {}", d.id, a.row.destination,
+                  d.attempts, d.error);
+    return d;
+  }
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  long wait = std::max(a.result.retry_after_ms.value_or(0), BackoffMs(d.attempts, u(rng_)));
+  d.kind = Decision::Kind::kReschedule;
+  d.when = a.finished + wait;
+  spdlog::warn("outbox: message {} to {} failed (attempt {} of {}): {}; next try in {} ms", d.id,
+               a.row.destination, d.attempts, o_.max_attempts, d.error, wait);
+  return d;
+}
+
+long OutboxWorker::BackoffMs(int attempts, double u) const {
+  double exp = std::ldexp(static_cast<double>(o_.backoff_base_ms), std::clamp(attempts - 1, 0, 40));
+  double base = std::min(static_cast<double>(o_.backoff_max_ms), exp);
+  return std::max(0L, std::lround(base * (1.0 + o_.jitter * std::clamp(u, -1.0, 1.0))));
+}
+
+void OutboxWorker::Housekeep(EpochMillis now) {
+  next_housekeeping_at_ = now + o_.housekeeping_every_ms;
+  const EpochMillis before = now - o_.retention_ms;
+  int rows = 0, keys = 0;
+  auto r = d_.writer.Run<bool>([&](store::Connection& conn) -> Result<bool> {
+    store::OutboxRepo repo(conn);
+    rows = repo.PruneDelivered(before);
+    keys = store::DedupeRepo(conn).Prune(before);
+    Announce(repo, now);
+    return true;
+  });
+  if (!r.ok()) {
+    spdlog::error("outbox: housekeeping failed: {}", r.status().ToString());
+  } else if (rows > 0 || keys > 0) {
+    spdlog::info("outbox: pruned {} delivered messages and {} dedupe keys", rows, keys);
+  }
+}
+
+void OutboxWorker::Announce(store::OutboxRepo& repo, EpochMillis now) const {
+  if (!o_.admin_route) return;
+  const OutboundMessage& route = *o_.admin_route;
+  for (const store::OutboxRow& dead : repo.DeadUnannounced()) {
+    // A message to the admins' chat that died is not announced there again: that could loop.
+    if (dead.destination != route.destination) {
+      OutboundMessage m = route;
+      m.reply = Reply::Ok(route.reply.lang,
+                          Tr(route.reply.lang, Msg::kOutboxDeadAnnounce, dead.id, dead.destination,
+                             dead.attempts, dead.last_error, OutboxPreview(dead.payload)));
+      m.reply.command = "outbox.dead";
+      repo.Enqueue(m.destination, m.platform, m.ToJson().dump(), now);
+    }
+    repo.MarkAnnounced(dead.id);
+  }
+}
+
+Status OutboxWorker::RetryDead(std::int64_t id) {
+  const EpochMillis now = d_.clock.NowMillis();
+  auto r = d_.writer.Run<bool>([&](store::Connection& conn) -> Result<bool> {
+    store::OutboxRepo repo(conn);
+    auto row = repo.Get(id);
+    if (!row) return Status::NotFound("no outbox message " + std::to_string(id));
+    if (!repo.Retry(id, now))
+      return Status::Precondition("outbox message " + std::to_string(id) + " is " + row->state);
+    return true;
+  });
+  if (!r.ok()) return r.status();
+  Wake();
+  return Status::Ok();
+}
+
+void OutboxWorker::Wake() {
+  if (d_.wake) d_.wake();
+}
+
+long OutboxWorker::PaceMs(const std::string& platform) const {
+  auto it = o_.pace_ms_by_platform.find(platform);
+  return it == o_.pace_ms_by_platform.end() ? o_.default_pace_ms : it->second;
+}
+
+// which: 0 pending, 1 oldest pending age in seconds, 2 dead. Every platform with a sender is listed.
+MetricsRegistry::GaugeSamples OutboxWorker::StatsSamples(int which) const {
+  auto stats = d_.reads.Run<std::vector<store::OutboxPlatformStats>>(
+      [](store::Connection& conn) -> Result<std::vector<store::OutboxPlatformStats>> {
+        return store::OutboxRepo(conn).Stats();
+      });
+  if (!stats.ok()) return {};
+  const EpochMillis now = d_.clock.NowMillis();
+  std::map<std::string, double> values;
+  for (const auto& [platform, sender] : d_.senders)
+    values[platform] = 0;
+  for (const auto& s : stats.value()) {
+    double v =
+        which == 0   ? static_cast<double>(s.pending)
+        : which == 2 ? static_cast<double>(s.dead)
+        : s.oldest_pending_created_at
+            ? static_cast<double>(std::max<EpochMillis>(0, now - *s.oldest_pending_created_at)) / 1000.0
+            : 0.0;
+    values[s.platform] = v;
+  }
+  MetricsRegistry::GaugeSamples out;
+  for (const auto& [platform, v] : values)
+    out.push_back({{platform}, v});
+  return out;
+}
+
+}  // namespace opsbot

@@ -1,0 +1,112 @@
+// outbox; outbox retry <id>
+#include "commands/outbox.h"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+
+#include "bot/directory.h"
+#include "bot/outbox_worker.h"
+#include "bot/text.h"
+#include "bot/time_format.h"
+#include "store/audit_repo.h"
+#include "store/outbox_repo.h"
+
+namespace opsbot {
+namespace {
+
+constexpr int kDeadShown = 20;
+
+Reply ShowOutbox(CommandContext& ctx, store::Connection& conn) {
+  store::OutboxRepo repo(conn);
+  const std::vector<store::OutboxPlatformStats> stats = repo.Stats();
+  if (stats.empty()) return ctx.Ok(Msg::kOutboxEmpty);
+  const EpochMillis now_ms = ctx.now * 1000;
+  std::string text = ctx.T(Msg::kOutboxHeader);
+  std::int64_t dead_total = 0;
+  for (const auto& s : stats) {
+    text += "\n" + ctx.T(Msg::kOutboxPlatform, s.platform, s.pending, s.dead);
+    if (s.oldest_pending_created_at) {
+      std::int64_t age_s = std::max<std::int64_t>(0, now_ms - *s.oldest_pending_created_at) / 1000;
+      text += " · " + ctx.T(Msg::kOutboxOldest, FormatDuration(age_s, ctx.lang));
+    }
+    dead_total += s.dead;
+  }
+  if (dead_total > 0) {
+    text += "\n" + ctx.T(Msg::kOutboxDeadHeader);
+    const std::vector<store::OutboxRow> dead = repo.Dead(kDeadShown);
+    for (const auto& r : dead)
+      text += "\n" + ctx.T(Msg::kOutboxDeadLine, r.id, r.destination, r.attempts,
+                           TruncateUtf8(r.last_error, 80), OutboxPreview(r.payload));
+    if (dead_total > static_cast<std::int64_t>(dead.size()))
+      text += "\n" + ctx.T(Msg::kOutboxDeadMore, dead_total - static_cast<std::int64_t>(dead.size()));
+    text += "\n" + ctx.T(Msg::kOutboxRetryHint);
+  }
+  return Reply::Ok(ctx.lang, text);
+}
+
+// "12" or "#12" → 12.
+std::optional<std::int64_t> ParseOutboxId(std::string_view t) {
+  if (!t.empty() && t.front() == '#') t.remove_prefix(1);
+  if (t.empty() || t.size() > 15) return std::nullopt;
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (ec != std::errc() || p != t.data() + t.size() || v <= 0) return std::nullopt;
+  return v;
+}
+
+Reply RetryOutbox(CommandContext& ctx, store::Connection& conn) {
+  auto id = ParseOutboxId(ctx.args.text);
+  if (!id) return ctx.Refuse(Msg::kOutboxBadId, TruncateUtf8(ctx.args.text, 40));
+  store::OutboxRepo repo(conn);
+  auto row = repo.Get(*id);
+  if (!row) return ctx.Refuse(Msg::kOutboxNotFound, *id);
+  if (!repo.Retry(*id, ctx.now * 1000)) {
+    Msg state = row->state == "pending" ? Msg::kOutboxStatePending : Msg::kOutboxStateDelivered;
+    return ctx.Refuse(Msg::kOutboxNotDead, *id, ctx.T(state));
+  }
+  store::AuditRow a;
+  a.at = ctx.now;
+  a.actor_id = EnsurePerson(conn, ctx.caller, ctx.message, ctx.now);
+  a.actor = ctx.caller.key;
+  a.channel = ChannelName(ctx.message.channel);
+  a.integration = ctx.message.integration;
+  a.chat_id = EnsureChat(conn, ctx.chat, ctx.message, ctx.now);
+  a.action = "outbox.retry";
+  a.entity = "outbox";
+  a.entity_id = *id;
+  a.before =
+      nlohmann::json{{"state", row->state}, {"attempts", row->attempts}, {"last_error", row->last_error}}
+          .dump();
+  a.after = nlohmann::json{{"state", "pending"}, {"attempts", 0}}.dump();
+  store::AuditRepo(conn).Insert(a);
+  return ctx.Ok(Msg::kOutboxRetried, *id, row->destination);
+}
+
+}  // namespace
+
+Status RegisterOutboxCommands(CommandRegistry& registry) {
+  CommandSpec show;
+  show.id = "outbox";
+  show.name = "outbox";
+  show.aliases = {"发件箱"};
+  show.role = Role::kAdmin;
+  show.summary = Msg::kSumOutbox;
+  show.examples = {"outbox", "发件箱"};
+  show.handler = ShowOutbox;
+  if (Status s = registry.Add(std::move(show)); !s.ok()) return s;
+
+  CommandSpec retry;
+  retry.id = "outbox.retry";
+  retry.name = "outbox retry";
+  retry.aliases = {"重发", "发件箱 重发"};
+  retry.args = {{ArgKind::kText, "id", true, {}}};
+  retry.role = Role::kAdmin;
+  retry.mutates = true;
+  retry.summary = Msg::kSumOutboxRetry;
+  retry.examples = {"outbox retry 12", "重发 12"};
+  retry.handler = RetryOutbox;
+  return registry.Add(std::move(retry));
+}
+
+}  // namespace opsbot

@@ -1,0 +1,26 @@
+// DedupeRepo: the keys of requests already handled (platform redeliveries, replays), so each is acted on
+// once. A key is inserted in the same transaction as the command it caused. Times are UTC epoch
+// milliseconds. See Connection for the threading and error contract.
+#pragma once
+
+#include <string>
+
+#include "bot/clock.h"
+#include "store/connection.h"
+
+namespace opsbot::store {
+
+class DedupeRepo {
+ public:
+  explicit DedupeRepo(Connection& conn) : conn_(conn) {}
+
+  // Records `key`; false when it was there already.
+  bool Insert(const std::string& key, EpochMillis now);
+  // Deletes keys created before `before`. Returns how many.
+  int Prune(EpochMillis before);
+
+ private:
+  Connection& conn_;
+};
+
+}  // namespace opsbot::store

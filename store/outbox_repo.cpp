@@ -1,0 +1,188 @@
+#include "store/outbox_repo.h"
+
+#include "store/row_mapping.h"
+
+namespace opsbot::store {
+namespace {
+
+const char* kColumns =
+    "o.id, o.destination, o.platform, o.payload, o.state, o.attempts, o.due_at, o.created_at, o.updated_at, "
+    "o.delivered_at, o.last_error, o.announced";
+
+// The head of each destination: its oldest pending row. Uses the partial index outbox_pending.
+const char* kHeads =
+    "WITH heads AS (SELECT min(id) AS id FROM outbox WHERE state = 'pending' GROUP BY destination) ";
+
+OutboxRow Read(SQLite::Statement& st) {
+  OutboxRow r;
+  r.id = st.getColumn(0).getInt64();
+  r.destination = Text(st.getColumn(1));
+  r.platform = Text(st.getColumn(2));
+  r.payload = Text(st.getColumn(3));
+  r.state = Text(st.getColumn(4));
+  r.attempts = st.getColumn(5).getInt();
+  r.due_at = st.getColumn(6).getInt64();
+  r.created_at = st.getColumn(7).getInt64();
+  r.updated_at = st.getColumn(8).getInt64();
+  r.delivered_at = OptInt(st.getColumn(9));
+  r.last_error = Text(st.getColumn(10));
+  r.announced = st.getColumn(11).getInt() != 0;
+  return r;
+}
+
+std::vector<OutboxRow> ReadAll(SQLite::Statement& st) {
+  std::vector<OutboxRow> out;
+  while (st.executeStep())
+    out.push_back(Read(st));
+  return out;
+}
+
+}  // namespace
+
+std::int64_t OutboxRepo::Enqueue(const std::string& destination, const std::string& platform,
+                                 const std::string& payload_json, EpochMillis now) {
+  auto& st = conn_.Prepare(
+      "INSERT INTO outbox (destination, platform, payload, state, attempts, due_at, created_at, updated_at) "
+      "VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)");
+  st.bind(1, destination);
+  st.bind(2, platform);
+  st.bind(3, payload_json);
+  st.bind(4, static_cast<int64_t>(now));
+  st.bind(5, static_cast<int64_t>(now));
+  st.bind(6, static_cast<int64_t>(now));
+  st.exec();
+  return conn_.LastInsertId();
+}
+
+std::optional<OutboxRow> OutboxRepo::Get(std::int64_t id) {
+  auto& st = conn_.Prepare(std::string("SELECT ") + kColumns + " FROM outbox o WHERE o.id = ?");
+  st.bind(1, static_cast<int64_t>(id));
+  if (!st.executeStep()) return std::nullopt;
+  OutboxRow r = Read(st);
+  st.reset();
+  return r;
+}
+
+std::vector<OutboxRow> OutboxRepo::Ready(EpochMillis now, int limit) {
+  auto& st =
+      conn_.Prepare(std::string(kHeads) + "SELECT " + kColumns +
+                    " FROM heads JOIN outbox o ON o.id = heads.id"
+                    " LEFT JOIN outbox_destinations d ON d.destination = o.destination"
+                    " WHERE o.due_at <= ?1 AND coalesce(d.next_send_at, 0) <= ?1 ORDER BY o.id LIMIT ?2");
+  st.bind(1, static_cast<int64_t>(now));
+  st.bind(2, limit);
+  return ReadAll(st);
+}
+
+std::optional<EpochMillis> OutboxRepo::NextDue() {
+  auto& st = conn_.Prepare(std::string(kHeads) +
+                           "SELECT min(max(o.due_at, coalesce(d.next_send_at, 0)))"
+                           " FROM heads JOIN outbox o ON o.id = heads.id"
+                           " LEFT JOIN outbox_destinations d ON d.destination = o.destination");
+  st.executeStep();
+  std::optional<EpochMillis> out = OptInt(st.getColumn(0));
+  st.reset();
+  return out;
+}
+
+void OutboxRepo::MarkDelivered(std::int64_t id, EpochMillis now, EpochMillis next_send_at) {
+  auto& st = conn_.Prepare(
+      "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = ?1, updated_at = ?1 "
+      "WHERE id = ?2 AND state = 'pending'");
+  st.bind(1, static_cast<int64_t>(now));
+  st.bind(2, static_cast<int64_t>(id));
+  st.exec();
+  auto& pace = conn_.Prepare(
+      "INSERT INTO outbox_destinations (destination, next_send_at) SELECT destination, ?1 FROM outbox WHERE "
+      "id = ?2 "
+      "ON CONFLICT (destination) DO UPDATE SET next_send_at = max(next_send_at, excluded.next_send_at)");
+  pace.bind(1, static_cast<int64_t>(next_send_at));
+  pace.bind(2, static_cast<int64_t>(id));
+  pace.exec();
+}
+
+void OutboxRepo::Reschedule(std::int64_t id, int attempts, EpochMillis due_at, const std::string& error,
+                            EpochMillis now) {
+  auto& st = conn_.Prepare(
+      "UPDATE outbox SET attempts = ?, due_at = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = "
+      "'pending'");
+  st.bind(1, attempts);
+  st.bind(2, static_cast<int64_t>(due_at));
+  BindTextOrNull(st, 3, error);
+  st.bind(4, static_cast<int64_t>(now));
+  st.bind(5, static_cast<int64_t>(id));
+  st.exec();
+}
+
+void OutboxRepo::MarkDead(std::int64_t id, int attempts, const std::string& error, EpochMillis now) {
+  auto& st = conn_.Prepare(
+      "UPDATE outbox SET state = 'dead', attempts = ?, last_error = ?, updated_at = ?, announced = 0 "
+      "WHERE id = ? AND state = 'pending'");
+  st.bind(1, attempts);
+  BindTextOrNull(st, 2, error);
+  st.bind(3, static_cast<int64_t>(now));
+  st.bind(4, static_cast<int64_t>(id));
+  st.exec();
+}
+
+std::vector<OutboxRow> OutboxRepo::Dead(int limit) {
+  auto& st = conn_.Prepare(std::string("SELECT ") + kColumns +
+                           " FROM outbox o WHERE o.state = 'dead' ORDER BY o.id DESC LIMIT ?");
+  st.bind(1, limit);
+  return ReadAll(st);
+}
+
+std::vector<OutboxRow> OutboxRepo::DeadUnannounced(int limit) {
+  auto& st = conn_.Prepare(std::string("SELECT ") + kColumns +
+                           " FROM outbox o WHERE o.state = 'dead' AND o.announced = 0 ORDER BY o.id LIMIT ?");
+  st.bind(1, limit);
+  return ReadAll(st);
+}
+
+void OutboxRepo::MarkAnnounced(std::int64_t id) {
+  auto& st = conn_.Prepare("UPDATE outbox SET announced = 1 WHERE id = ?");
+  st.bind(1, static_cast<int64_t>(id));
+  st.exec();
+}
+
+bool OutboxRepo::Retry(std::int64_t id, EpochMillis now) {
+  auto& st = conn_.Prepare(
+      "UPDATE outbox SET state = 'pending', attempts = 0, due_at = ?1, updated_at = ?1, announced = 0 "
+      "WHERE id = ?2 AND state = 'dead'");
+  st.bind(1, static_cast<int64_t>(now));
+  st.bind(2, static_cast<int64_t>(id));
+  return st.exec() == 1;
+}
+
+int OutboxRepo::PruneDelivered(EpochMillis before) {
+  // updated_at is delivered_at for a delivered row, and is what the index outbox_state covers.
+  auto& st = conn_.Prepare("DELETE FROM outbox WHERE state = 'delivered' AND updated_at < ?");
+  st.bind(1, static_cast<int64_t>(before));
+  int deleted = st.exec();
+  auto& idle = conn_.Prepare(
+      "DELETE FROM outbox_destinations WHERE next_send_at < ?1 AND NOT EXISTS "
+      "(SELECT 1 FROM outbox p WHERE p.state = 'pending' AND p.destination = "
+      "outbox_destinations.destination)");
+  idle.bind(1, static_cast<int64_t>(before));
+  idle.exec();
+  return deleted;
+}
+
+std::vector<OutboxPlatformStats> OutboxRepo::Stats() {
+  auto& st = conn_.Prepare(
+      "SELECT platform, sum(state = 'pending'), sum(state = 'dead'), "
+      "min(CASE WHEN state = 'pending' THEN created_at END) "
+      "FROM outbox WHERE state IN ('pending', 'dead') GROUP BY platform ORDER BY platform");
+  std::vector<OutboxPlatformStats> out;
+  while (st.executeStep()) {
+    OutboxPlatformStats s;
+    s.platform = Text(st.getColumn(0));
+    s.pending = st.getColumn(1).getInt64();
+    s.dead = st.getColumn(2).getInt64();
+    s.oldest_pending_created_at = OptInt(st.getColumn(3));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace opsbot::store

@@ -1,0 +1,50 @@
+// Unit tests for store/dedupe_repo.h on a real, migrated SQLite file.
+#include "store/dedupe_repo.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "store/connection.h"
+#include "store/schema.h"
+#include "tests/support/subprocess.h"
+
+namespace opsbot::store {
+namespace {
+
+class DedupeRepoTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ConnectionOptions o;
+    o.path = dir_.File("dedupe.db");
+    auto c = Connection::Open(o);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    conn_ = std::move(c).value();
+    ASSERT_TRUE(Migrate(*conn_).ok());
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Connection> conn_;
+};
+
+TEST_F(DedupeRepoTest, AKeyIsInsertedOnce) {
+  DedupeRepo repo(*conn_);
+  EXPECT_TRUE(repo.Insert("slack:event:T1:Ev1", 1000));
+  EXPECT_FALSE(repo.Insert("slack:event:T1:Ev1", 2000));
+  EXPECT_TRUE(repo.Insert("slack:event:T1:Ev2", 2000));
+}
+
+TEST_F(DedupeRepoTest, PruneDeletesOnlyOlderKeys) {
+  DedupeRepo repo(*conn_);
+  repo.Insert("old", 1000);
+  repo.Insert("edge", 5000);
+  repo.Insert("new", 9000);
+  EXPECT_EQ(repo.Prune(5000), 1);
+  EXPECT_TRUE(repo.Insert("old", 9500));    // gone, so it may come again
+  EXPECT_FALSE(repo.Insert("edge", 9500));  // kept
+  EXPECT_FALSE(repo.Insert("new", 9500));
+  EXPECT_EQ(repo.Prune(5000), 0);
+}
+
+}  // namespace
+}  // namespace opsbot::store

@@ -1,0 +1,537 @@
+// Unit tests for bot/outbox_worker.h: a real Writer and ReadPool on a temp SQLite file, a FakeClock, the
+// JobRunner's RunDue, and a fake Sender that scripts each destination's results and records every send.
+#include "bot/outbox_worker.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "bot/arg_parser.h"
+#include "bot/command_registry.h"
+#include "bot/job_runner.h"
+#include "commands/outbox.h"
+#include "store/audit_repo.h"
+#include "store/connection.h"
+#include "store/dedupe_repo.h"
+#include "store/read_pool.h"
+#include "store/schema.h"
+#include "store/writer.h"
+#include "tests/support/subprocess.h"
+
+namespace opsbot {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr EpochMillis kDay = 24L * 3600 * 1000;
+
+DeliveryResult Result_(DeliveryResult::Kind kind, std::string error = "",
+                       std::optional<long> retry_after = {}) {
+  DeliveryResult r;
+  r.kind = kind;
+  r.error = std::move(error);
+  r.retry_after_ms = retry_after;
+  return r;
+}
+const auto kOk = DeliveryResult::Kind::kDelivered;
+const auto kRetry = DeliveryResult::Kind::kRetry;
+const auto kGiveUp = DeliveryResult::Kind::kGiveUp;
+
+// Answers each destination's scripted results in order, then its fallback (delivered unless set).
+class FakeSender : public Sender {
+ public:
+  struct Sent {
+    std::string destination;
+    std::string text;
+    EpochMillis at;
+  };
+  explicit FakeSender(const Clock& clock) : clock_(clock) {}
+
+  void Script(const std::string& destination, std::vector<DeliveryResult> results) {
+    std::lock_guard lock(mu_);
+    for (auto& r : results)
+      scripts_[destination].push_back(std::move(r));
+  }
+  void Fallback(const std::string& destination, DeliveryResult r) {
+    std::lock_guard lock(mu_);
+    fallback_[destination] = std::move(r);
+  }
+  void set_delay(std::chrono::milliseconds d) { delay_ = d; }
+
+  DeliveryResult Send(const OutboundMessage& m) override {
+    DeliveryResult r = Result_(kOk);
+    {
+      std::lock_guard lock(mu_);
+      sent_.push_back({m.destination, m.reply.text, clock_.NowMillis()});
+      if (++in_flight_[m.destination] > 1) overlapped_ = true;
+      auto& q = scripts_[m.destination];
+      if (!q.empty()) {
+        r = q.front();
+        q.pop_front();
+      } else if (fallback_.count(m.destination)) {
+        r = fallback_[m.destination];
+      }
+    }
+    if (delay_.count() > 0) std::this_thread::sleep_for(delay_);
+    std::lock_guard lock(mu_);
+    --in_flight_[m.destination];
+    return r;
+  }
+
+  std::vector<Sent> SentTo(const std::string& destination) {
+    std::lock_guard lock(mu_);
+    std::vector<Sent> out;
+    for (const auto& s : sent_)
+      if (s.destination == destination) out.push_back(s);
+    return out;
+  }
+  std::vector<Sent> sent() {
+    std::lock_guard lock(mu_);
+    return sent_;
+  }
+  bool overlapped() {
+    std::lock_guard lock(mu_);
+    return overlapped_;
+  }
+
+ private:
+  const Clock& clock_;
+  std::mutex mu_;
+  std::map<std::string, std::deque<DeliveryResult>> scripts_;
+  std::map<std::string, DeliveryResult> fallback_;
+  std::map<std::string, int> in_flight_;
+  std::vector<Sent> sent_;
+  bool overlapped_ = false;
+  std::chrono::milliseconds delay_{0};
+};
+
+class OutboxWorkerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_.path = dir_.File("outbox.db");
+    db_.synchronous = store::Synchronous::kNormal;
+    auto conn = store::Connection::Open(db_);
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+    ASSERT_TRUE(store::Migrate(**conn).ok());
+    writer_ = std::make_unique<store::Writer>(std::move(conn).value(), store::Writer::Options{});
+    reads_ = std::make_unique<store::ReadPool>(db_, 4);
+  }
+
+  OutboxWorker::Options Defaults() {
+    OutboxWorker::Options o;
+    o.pace_ms_by_platform = {{"slack", 1000}};
+    return o;
+  }
+
+  OutboundMessage AdminRoute() {
+    OutboundMessage m;
+    m.platform = "slack";
+    m.destination = "slack:CADMIN";
+    m.channel = "CADMIN";
+    return m;
+  }
+
+  void Start(OutboxWorker::Options options) {
+    runner_ = std::make_unique<JobRunner>(clock_);
+    worker_ = std::make_unique<OutboxWorker>(
+        OutboxWorker::Deps{*writer_, *reads_, clock_, metrics_, {{"slack", &sender_}}, [this] { ++wakes_; }},
+        std::move(options));
+    runner_->Add(worker_->AsJob());
+  }
+
+  std::int64_t Enqueue(const std::string& destination, const std::string& text) {
+    OutboundMessage m;
+    m.platform = "slack";
+    m.destination = destination;
+    m.channel = destination.substr(destination.find(':') + 1);
+    m.reply.text = text;
+    return EnqueueRaw(destination, m.ToJson().dump());
+  }
+  std::int64_t EnqueueRaw(const std::string& destination, const std::string& payload) {
+    auto id = writer_->Run<std::int64_t>([&](store::Connection& c) -> Result<std::int64_t> {
+      return store::OutboxRepo(c).Enqueue(destination, "slack", payload, clock_.NowMillis());
+    });
+    EXPECT_TRUE(id.ok());
+    return id.ok() ? id.value() : 0;
+  }
+
+  // Moves the fake clock from due time to due time, running the due jobs, for `span` ms from now.
+  void Drive(EpochMillis span) {
+    const EpochMillis until = clock_.NowMillis() + span;
+    for (int i = 0; i < 10000; ++i) {
+      auto next = runner_->NextDue();
+      if (!next || *next > until) break;
+      if (*next > clock_.NowMillis()) clock_.AdvanceMillis(*next - clock_.NowMillis());
+      runner_->RunDue();
+    }
+    if (clock_.NowMillis() < until) clock_.AdvanceMillis(until - clock_.NowMillis());
+  }
+
+  store::OutboxRow Row(std::int64_t id) {
+    auto r = reads_->Run<store::OutboxRow>([&](store::Connection& c) -> Result<store::OutboxRow> {
+      auto row = store::OutboxRepo(c).Get(id);
+      if (!row) return Status::NotFound("no row");
+      return *row;
+    });
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r.value() : store::OutboxRow{};
+  }
+
+  testing::TempDir dir_;
+  store::ConnectionOptions db_;
+  FakeClock clock_{1'700'000'000};
+  MetricsRegistry metrics_;
+  std::unique_ptr<store::Writer> writer_;
+  std::unique_ptr<store::ReadPool> reads_;
+  FakeSender sender_{clock_};
+  int wakes_ = 0;
+  std::unique_ptr<OutboxWorker> worker_;
+  std::unique_ptr<JobRunner> runner_;
+};
+
+TEST_F(OutboxWorkerTest, OrderPerDestinationIsKeptAndThePaceNeverExceeded) {
+  Start(Defaults());
+  for (int i = 1; i <= 5; ++i)
+    Enqueue("slack:A", "a" + std::to_string(i));
+  for (int i = 1; i <= 3; ++i)
+    Enqueue("slack:B", "b" + std::to_string(i));
+  Drive(10 * 60 * 1000);
+
+  for (const auto& [dest, n, prefix] : {std::tuple{"slack:A", 5, "a"}, std::tuple{"slack:B", 3, "b"}}) {
+    auto sent = sender_.SentTo(dest);
+    ASSERT_EQ(sent.size(), static_cast<std::size_t>(n)) << dest;
+    for (int i = 0; i < n; ++i)
+      EXPECT_EQ(sent[i].text, prefix + std::to_string(i + 1));
+    for (int i = 1; i < n; ++i)
+      EXPECT_GE(sent[i].at - sent[i - 1].at, 1000) << dest << " send " << i;
+  }
+  // The two destinations interleave: each paces on its own, so B is done before A is.
+  auto all = sender_.sent();
+  EXPECT_EQ(all[0].destination, "slack:A");
+  EXPECT_EQ(all[1].destination, "slack:B");
+  EXPECT_EQ(all[2].destination, "slack:A");
+  EXPECT_EQ(all[3].destination, "slack:B");
+  EXPECT_LT(sender_.SentTo("slack:B").back().at, sender_.SentTo("slack:A").back().at);
+  EXPECT_EQ(sender_.SentTo("slack:A").back().at - all[0].at, 4000);  // paced, not slower than needed
+}
+
+TEST_F(OutboxWorkerTest, RetriesBackOffExponentiallyWithinTheJitter) {
+  auto o = Defaults();
+  o.jitter = 0.2;
+  Start(o);
+  sender_.Script("slack:A", {Result_(kRetry, "timeout"), Result_(kRetry, "timeout"),
+                             Result_(kRetry, "timeout"), Result_(kRetry, "timeout"), Result_(kOk)});
+  auto id = Enqueue("slack:A", "hello");
+  Enqueue("slack:A", "after");  // held back until the first is delivered
+  Drive(60 * 60 * 1000);
+
+  auto sent = sender_.SentTo("slack:A");
+  ASSERT_EQ(sent.size(), 6u);
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(sent[i].text, "hello");
+  EXPECT_EQ(sent[5].text, "after");
+  for (int i = 1; i <= 4; ++i) {
+    double base = 1000.0 * (1 << (i - 1));
+    EXPECT_GE(sent[i].at - sent[i - 1].at, static_cast<EpochMillis>(base * 0.8) - 1) << "retry " << i;
+    EXPECT_LE(sent[i].at - sent[i - 1].at, static_cast<EpochMillis>(base * 1.2) + 1) << "retry " << i;
+  }
+  auto row = Row(id);
+  EXPECT_EQ(row.state, "delivered");
+  EXPECT_EQ(row.attempts, 5);
+}
+
+TEST_F(OutboxWorkerTest, BackoffDoublesUpToTheMaximum) {
+  auto o = Defaults();
+  o.backoff_base_ms = 1000;
+  o.backoff_max_ms = 300000;
+  o.jitter = 0.2;
+  Start(o);
+  EXPECT_EQ(worker_->BackoffMs(1, 0), 1000);
+  EXPECT_EQ(worker_->BackoffMs(2, 0), 2000);
+  EXPECT_EQ(worker_->BackoffMs(3, -1), 3200);
+  EXPECT_EQ(worker_->BackoffMs(3, 1), 4800);
+  EXPECT_EQ(worker_->BackoffMs(20, 0), 300000);
+  EXPECT_EQ(worker_->BackoffMs(1000, 0), 300000);
+}
+
+TEST_F(OutboxWorkerTest, RetryAfterIsHonoured) {
+  Start(Defaults());
+  sender_.Script("slack:A",
+                 {Result_(kRetry, "ratelimited", 30000), Result_(kRetry, "ratelimited", 10), Result_(kOk)});
+  Enqueue("slack:A", "hello");
+  Drive(10 * 60 * 1000);
+  auto sent = sender_.SentTo("slack:A");
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(sent[1].at - sent[0].at, 30000);  // Retry-After is longer than the backoff
+  EXPECT_GE(sent[2].at - sent[1].at, 1600);   // the backoff (2 s ± 20%) is longer than Retry-After
+}
+
+TEST_F(OutboxWorkerTest, GiveUpIsDeadAtOnceAndAnnouncedOnce) {
+  auto o = Defaults();
+  o.admin_route = AdminRoute();
+  Start(o);
+  sender_.Script("slack:A", {Result_(kGiveUp, "channel_not_found")});
+  auto id = Enqueue("slack:A", "lost words");
+  Drive(60 * 1000);
+
+  auto row = Row(id);
+  EXPECT_EQ(row.state, "dead");
+  EXPECT_EQ(row.attempts, 1);
+  EXPECT_EQ(row.last_error, "channel_not_found");
+  EXPECT_TRUE(row.announced);
+  EXPECT_EQ(sender_.SentTo("slack:A").size(), 1u);
+  auto admin = sender_.SentTo("slack:CADMIN");
+  ASSERT_EQ(admin.size(), 1u);
+  EXPECT_THAT(admin[0].text, HasSubstr("#" + std::to_string(id)));
+  EXPECT_THAT(admin[0].text, HasSubstr("slack:A"));
+  EXPECT_THAT(admin[0].text, HasSubstr("channel_not_found"));
+  EXPECT_THAT(admin[0].text, HasSubstr("lost words"));
+
+  Drive(30 * 60 * 1000);  // housekeeping runs again: no second announcement
+  EXPECT_EQ(sender_.SentTo("slack:CADMIN").size(), 1u);
+}
+
+TEST_F(OutboxWorkerTest, ADeadAnnouncementIsNotAnnouncedAgain) {
+  auto o = Defaults();
+  o.admin_route = AdminRoute();
+  Start(o);
+  sender_.Script("slack:A", {Result_(kGiveUp, "channel_not_found")});
+  sender_.Fallback("slack:CADMIN", Result_(kGiveUp, "not_in_channel"));
+  Enqueue("slack:A", "x");
+  Drive(30 * 60 * 1000);
+  EXPECT_EQ(sender_.SentTo("slack:A").size(), 1u);
+  EXPECT_EQ(sender_.SentTo("slack:CADMIN").size(), 1u);  // the announcement died; it is not announced
+}
+
+TEST_F(OutboxWorkerTest, MaxAttemptsMakesItDeadAndCounted) {
+  auto o = Defaults();
+  o.max_attempts = 3;
+  Start(o);
+  sender_.Fallback("slack:A", Result_(kRetry, "http 503"));
+  auto id = Enqueue("slack:A", "x");
+  Enqueue("slack:A", "y");  // the next one goes once the head is dead
+  Drive(60 * 60 * 1000);
+  auto sent = sender_.SentTo("slack:A");
+  ASSERT_EQ(sent.size(), 6u);
+  EXPECT_EQ(sent[2].text, "x");
+  EXPECT_EQ(sent[3].text, "y");
+  auto row = Row(id);
+  EXPECT_EQ(row.state, "dead");
+  EXPECT_EQ(row.attempts, 3);
+  EXPECT_EQ(row.last_error, "http 503");
+  std::string text = metrics_.Render();
+  EXPECT_THAT(text, HasSubstr("opsbot_outbox_deliveries_total{platform=\"slack\",outcome=\"dead\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("opsbot_outbox_deliveries_total{platform=\"slack\",outcome=\"retry\"} 6\n"));
+  EXPECT_THAT(text, HasSubstr("opsbot_outbox_dead{platform=\"slack\"} 2\n"));
+}
+
+TEST_F(OutboxWorkerTest, AnUnreadablePayloadIsDeadAtOnce) {
+  Start(Defaults());
+  auto id = EnqueueRaw("slack:A", "not json");
+  Drive(60 * 1000);
+  EXPECT_TRUE(sender_.sent().empty());
+  EXPECT_EQ(Row(id).state, "dead");
+  EXPECT_EQ(Row(id).last_error, "unreadable payload");
+}
+
+TEST_F(OutboxWorkerTest, RetryDeadPutsItBackAndItIsDelivered) {
+  Start(Defaults());
+  sender_.Script("slack:A", {Result_(kGiveUp, "channel_not_found")});
+  auto id = Enqueue("slack:A", "again");
+  Drive(60 * 1000);
+  ASSERT_EQ(Row(id).state, "dead");
+
+  EXPECT_EQ(worker_->RetryDead(id + 100).code(), StatusCode::kNotFound);
+  int wakes = wakes_;
+  ASSERT_TRUE(worker_->RetryDead(id).ok());
+  EXPECT_EQ(wakes_, wakes + 1);
+  EXPECT_EQ(worker_->RetryDead(id).code(), StatusCode::kFailedPrecondition);  // pending now
+  Drive(60 * 1000);
+  EXPECT_EQ(Row(id).state, "delivered");
+  EXPECT_EQ(sender_.SentTo("slack:A").size(), 2u);
+}
+
+TEST_F(OutboxWorkerTest, PruneRemovesOldDeliveredRowsAndDedupeKeysButNotPendingOnes) {
+  auto o = Defaults();
+  o.retention_ms = 7 * kDay;
+  Start(o);
+  auto delivered = Enqueue("slack:A", "old");
+  Drive(60 * 1000);
+  ASSERT_EQ(Row(delivered).state, "delivered");
+  auto pending = Enqueue("slack:B", "waiting");
+  ASSERT_TRUE(writer_
+                  ->Run<bool>([&](store::Connection& c) -> Result<bool> {
+                    store::DedupeRepo(c).Insert("slack:event:old", clock_.NowMillis());
+                    store::OutboxRepo(c).Reschedule(pending, 1, clock_.NowMillis() + 30 * kDay, "x",
+                                                    clock_.NowMillis());
+                    return true;
+                  })
+                  .ok());
+  clock_.AdvanceMillis(6 * kDay);
+  runner_->RunDue();
+  EXPECT_EQ(Row(delivered).state, "delivered");  // younger than the retention
+  clock_.AdvanceMillis(2 * kDay);
+  auto recent = Enqueue("slack:C", "recent");
+  runner_->RunDue();
+
+  auto gone = reads_->Run<bool>(
+      [&](store::Connection& c) -> Result<bool> { return !store::OutboxRepo(c).Get(delivered).has_value(); });
+  EXPECT_TRUE(gone.ok() && gone.value());
+  EXPECT_EQ(Row(pending).state, "pending");
+  EXPECT_EQ(Row(recent).state, "delivered");
+  auto key_free = writer_->Run<bool>([&](store::Connection& c) -> Result<bool> {
+    return store::DedupeRepo(c).Insert("slack:event:old", clock_.NowMillis());
+  });
+  EXPECT_TRUE(key_free.ok() && key_free.value());
+}
+
+TEST_F(OutboxWorkerTest, OneDestinationIsNeverSentToTwiceAtOnce) {
+  auto o = Defaults();
+  o.parallel = 4;
+  o.pace_ms_by_platform = {{"slack", 0}};
+  Start(o);
+  sender_.set_delay(std::chrono::milliseconds(2));
+  for (int i = 0; i < 40; ++i)
+    Enqueue("slack:D" + std::to_string(i % 8), "m" + std::to_string(i));
+  Drive(60 * 1000);
+  EXPECT_EQ(sender_.sent().size(), 40u);
+  EXPECT_FALSE(sender_.overlapped());
+  for (int d = 0; d < 8; ++d) {
+    auto sent = sender_.SentTo("slack:D" + std::to_string(d));
+    ASSERT_EQ(sent.size(), 5u);
+    for (int i = 0; i < 5; ++i)
+      EXPECT_EQ(sent[i].text, "m" + std::to_string(d + 8 * i));
+  }
+}
+
+TEST_F(OutboxWorkerTest, NothingIsSentWhileTheWriterCannotRecordIt) {
+  auto o = Defaults();
+  o.store_failure_pause_ms = 5000;
+  Start(o);
+  Enqueue("slack:A", "x");
+  writer_->Stop();
+  const EpochMillis now = clock_.NowMillis();
+  EXPECT_EQ(runner_->RunDue(), 1);
+  EXPECT_TRUE(sender_.sent().empty());
+  EXPECT_EQ(runner_->NextDue(), now + 5000);  // paused: the runner does not spin
+  EXPECT_EQ(runner_->RunDue(), 0);
+}
+
+TEST_F(OutboxWorkerTest, MetricsExposeTheFamilies) {
+  Start(Defaults());
+  Enqueue("slack:A", "one");
+  Enqueue("slack:A", "two");
+  Drive(0);  // only the first goes now; the second waits for the pace
+  clock_.AdvanceMillis(500);
+  std::string text = metrics_.Render();
+  EXPECT_THAT(text, HasSubstr("# TYPE opsbot_outbox_deliveries_total counter\n"));
+  EXPECT_THAT(text,
+              HasSubstr("opsbot_outbox_deliveries_total{platform=\"slack\",outcome=\"delivered\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("opsbot_outbox_deliveries_total{platform=\"slack\",outcome=\"give_up\"} 0\n"));
+  EXPECT_THAT(text,
+              HasSubstr("# TYPE opsbot_outbox_pending gauge\nopsbot_outbox_pending{platform=\"slack\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("opsbot_outbox_oldest_pending_seconds{platform=\"slack\"} 0.5\n"));
+  EXPECT_THAT(text, HasSubstr("opsbot_outbox_dead{platform=\"slack\"} 0\n"));
+}
+
+// The admin commands `outbox` and `outbox retry`, run as the Router runs them (a mutating spec on the
+// Writer, the others on a read connection), over the same store the worker delivers from.
+class OutboxCommandsTest : public OutboxWorkerTest {
+ protected:
+  void SetUp() override {
+    OutboxWorkerTest::SetUp();
+    ASSERT_TRUE(RegisterOutboxCommands(registry_).ok());
+  }
+
+  Reply Command(const std::string& id, const std::vector<std::string>& tokens, Lang lang = Lang::kEn) {
+    const CommandSpec* spec = registry_.ById(id);
+    EXPECT_NE(spec, nullptr) << id;
+    if (!spec) return {};
+    auto args = ParseArgs(*spec, tokens, lang);
+    if (!args.ok()) return Reply::Refused(lang, args.status().message());
+    Caller caller;
+    caller.key = "root";
+    caller.role = Role::kAdmin;
+    CommandContext ctx{*spec, config_, message_, caller, ChatRef{}, lang, clock_.Now(), "UTC", args.value()};
+    auto run = [&](store::Connection& c) -> Result<Reply> { return spec->handler(ctx, c); };
+    auto r = spec->mutates ? writer_->Run<Reply>(run) : reads_->Run<Reply>(run);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r.value() : Reply{};
+  }
+
+  CommandRegistry registry_;
+  Config config_;
+  InboundMessage message_;
+};
+
+TEST_F(OutboxCommandsTest, TheSpecsAreAdminOnlyWithChineseAliases) {
+  auto found = registry_.Find({"重发", "12"});
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->spec->id, "outbox.retry");
+  EXPECT_EQ(found->spec->role, Role::kAdmin);
+  EXPECT_TRUE(found->spec->mutates);
+  found = registry_.Find({"发件箱"});
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->spec->id, "outbox");
+  EXPECT_EQ(found->spec->role, Role::kAdmin);
+  EXPECT_EQ(registry_.Find({"outbox", "retry", "3"})->spec->id, "outbox.retry");
+}
+
+TEST_F(OutboxCommandsTest, OutboxListsCountsAndDeadMessages) {
+  Start(Defaults());
+  EXPECT_THAT(Command("outbox", {}).text, HasSubstr("The outbox is empty"));
+
+  sender_.Script("slack:A", {Result_(kGiveUp, "channel_not_found")});
+  auto dead = Enqueue("slack:A", "lost words");
+  Drive(0);
+  Enqueue("slack:B", "waiting");
+  clock_.Advance(90);
+
+  Reply r = Command("outbox", {});
+  EXPECT_EQ(r.outcome, Outcome::kOk);
+  EXPECT_THAT(r.text, HasSubstr("slack: 1 pending, 1 dead"));
+  EXPECT_THAT(r.text, HasSubstr("oldest waiting 1m"));
+  EXPECT_THAT(r.text, HasSubstr("#" + std::to_string(dead) +
+                                " → slack:A · attempts: 1 · channel_not_found · lost words"));
+  EXPECT_THAT(r.text, HasSubstr("outbox retry <id>"));
+  EXPECT_THAT(Command("outbox", {}, Lang::kZh).text, HasSubstr("slack：待发送 1 条，发送失败 1 条"));
+}
+
+TEST_F(OutboxCommandsTest, RetryPutsADeadMessageBackWithAnAuditRow) {
+  Start(Defaults());
+  sender_.Script("slack:A", {Result_(kGiveUp, "channel_not_found")});
+  auto id = Enqueue("slack:A", "again");
+  Drive(0);
+  ASSERT_EQ(Row(id).state, "dead");
+
+  EXPECT_EQ(Command("outbox.retry", {"abc"}).outcome, Outcome::kRefused);
+  EXPECT_THAT(Command("outbox.retry", {std::to_string(id + 100)}).text, HasSubstr("no outbox message"));
+  Reply r = Command("outbox.retry", {"#" + std::to_string(id)});
+  EXPECT_EQ(r.outcome, Outcome::kOk) << r.text;
+  EXPECT_THAT(r.text, HasSubstr("queued to be sent again"));
+  Reply again = Command("outbox.retry", {std::to_string(id)}, Lang::kZh);
+  EXPECT_EQ(again.outcome, Outcome::kRefused);
+  EXPECT_THAT(again.text, HasSubstr("正在等待发送"));
+
+  auto audit = reads_->Run<std::vector<store::AuditRow>>(
+      [&](store::Connection& c) -> Result<std::vector<store::AuditRow>> {
+        return store::AuditRepo(c).ForEntity("outbox", id);
+      });
+  ASSERT_TRUE(audit.ok());
+  ASSERT_EQ(audit->size(), 1u);
+  EXPECT_EQ(audit->at(0).action, "outbox.retry");
+  EXPECT_EQ(audit->at(0).actor, "root");
+
+  Drive(60 * 1000);
+  EXPECT_EQ(Row(id).state, "delivered");
+  EXPECT_EQ(sender_.SentTo("slack:A").size(), 2u);
+}
+
+}  // namespace
+}  // namespace opsbot
