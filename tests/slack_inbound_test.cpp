@@ -27,7 +27,8 @@ SlackInbound MustParseEvent(const std::string& body) {
 }
 
 TEST(SlackInboundTest, UrlVerificationGivesTheChallenge) {
-  auto in = MustParseEvent(R"({"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"})");
+  auto in = MustParseEvent(
+      R"({"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"})");
   EXPECT_EQ(in.kind, SlackInbound::kUrlVerification);
   EXPECT_EQ(in.challenge, "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
   EXPECT_FALSE(ParseSlackEvent(R"({"type":"url_verification"})").ok());
@@ -55,31 +56,36 @@ TEST(SlackInboundTest, AppMentionInAChannel) {
 }
 
 TEST(SlackInboundTest, AppMentionInAThreadAnswersInThatThread) {
-  auto in = MustParseEvent(Envelope(R"({"type":"app_mention","user":"U0ALICE","text":"<@UBOT> status",)"
-                                    R"("ts":"1700000050.000200","thread_ts":"1700000000.000100","channel":"C0OPS"})"));
+  auto in = MustParseEvent(
+      Envelope(R"({"type":"app_mention","user":"U0ALICE","text":"<@UBOT> status",)"
+               R"("ts":"1700000050.000200","thread_ts":"1700000000.000100","channel":"C0OPS"})"));
   EXPECT_EQ(in.thread_ts, "1700000000.000100");
   EXPECT_EQ(in.message.text, "status");
 }
 
 TEST(SlackInboundTest, ChineseTextAndLabelledMentions) {
-  auto in = MustParseEvent(Envelope(R"({"type":"app_mention","user":"U0ALICE",)"
-                                    R"("text":"<@UBOT|opsbot> 建单 db-3 磁盘满 p1 <@U0BOB|bob>","ts":"1.2","channel":"C0OPS"})"));
+  auto in = MustParseEvent(
+      Envelope(R"({"type":"app_mention","user":"U0ALICE",)"
+               R"("text":"<@UBOT|opsbot> 建单 db-3 磁盘满 p1 <@U0BOB|bob>","ts":"1.2","channel":"C0OPS"})"));
   EXPECT_EQ(in.message.text, "建单 db-3 磁盘满 p1 @U0BOB");
 }
 
 TEST(SlackInboundTest, OnlyTheBotsOwnMentionIsStripped) {
-  auto in = MustParseEvent(Envelope(R"({"type":"app_mention","user":"U0ALICE",)"
-                                    R"("text":"ticket assign T-1 <@U0BOB> <@UBOT> now","ts":"1.2","channel":"C1"})"));
+  auto in = MustParseEvent(
+      Envelope(R"({"type":"app_mention","user":"U0ALICE",)"
+               R"("text":"ticket assign T-1 <@U0BOB> <@UBOT> now","ts":"1.2","channel":"C1"})"));
   EXPECT_EQ(in.message.text, "ticket assign T-1 @U0BOB now");
 }
 
 TEST(SlackInboundTest, WithoutAuthorizationsAnAppMentionLosesItsFirstMention) {
   auto in = MustParseEvent(Envelope(
-      R"({"type":"app_mention","user":"U0ALICE","text":"<@UOTHERBOT> oncall sre","ts":"1.2","channel":"C1"})", "[]"));
+      R"({"type":"app_mention","user":"U0ALICE","text":"<@UOTHERBOT> oncall sre","ts":"1.2","channel":"C1"})",
+      "[]"));
   EXPECT_EQ(in.message.text, "oncall sre");
   // authed_users naming exactly one user is the bot.
-  std::string legacy = R"({"team_id":"T1","type":"event_callback","event_id":"Ev9","authed_users":["UB2"],)"
-                       R"("event":{"type":"app_mention","user":"U0ALICE","text":"<@U0BOB> <@UB2> x","ts":"1","channel":"C1"}})";
+  std::string legacy =
+      R"({"team_id":"T1","type":"event_callback","event_id":"Ev9","authed_users":["UB2"],)"
+      R"("event":{"type":"app_mention","user":"U0ALICE","text":"<@U0BOB> <@UB2> x","ts":"1","channel":"C1"}})";
   EXPECT_EQ(MustParseEvent(legacy).message.text, "@U0BOB x");
 }
 
@@ -87,18 +93,21 @@ TEST(SlackInboundTest, MarkupAndEntitiesAreDecoded) {
   auto in = MustParseEvent(Envelope(
       R"({"type":"app_mention","user":"U0A","ts":"1","channel":"C1","text":"<@UBOT> ticket new a &lt;b&gt; &amp;amp; )"
       R"(<https://grafana.example.com/d/x?a=1&amp;b=2|dash> <#C0DB|db> <!here> <mailto:a@b.c|a@b.c>"})"));
-  EXPECT_EQ(in.message.text, "ticket new a <b> &amp; https://grafana.example.com/d/x?a=1&b=2 #C0DB @here mailto:a@b.c");
+  EXPECT_EQ(in.message.text,
+            "ticket new a <b> &amp; https://grafana.example.com/d/x?a=1&b=2 #C0DB @here mailto:a@b.c");
 }
 
 TEST(SlackInboundTest, DirectMessage) {
-  auto in = MustParseEvent(Envelope(R"({"type":"message","channel_type":"im","user":"U0ALICE","text":"oncall",)"
-                                    R"("ts":"1700000000.000300","channel":"D0DM"})"));
+  auto in =
+      MustParseEvent(Envelope(R"({"type":"message","channel_type":"im","user":"U0ALICE","text":"oncall",)"
+                              R"("ts":"1700000000.000300","channel":"D0DM"})"));
   ASSERT_EQ(in.kind, SlackInbound::kMessage);
   EXPECT_EQ(in.message.chat, "D0DM");
   EXPECT_EQ(in.message.text, "oncall");
   EXPECT_EQ(in.thread_ts, "");  // a DM answers in the conversation...
-  auto threaded = MustParseEvent(Envelope(R"({"type":"message","channel_type":"im","user":"U0ALICE","text":"x",)"
-                                          R"("ts":"5.6","thread_ts":"1.2","channel":"D0DM"})"));
+  auto threaded =
+      MustParseEvent(Envelope(R"({"type":"message","channel_type":"im","user":"U0ALICE","text":"x",)"
+                              R"("ts":"5.6","thread_ts":"1.2","channel":"D0DM"})"));
   EXPECT_EQ(threaded.thread_ts, "1.2");  // ...or in the thread the user wrote in
   // A leading mention of the bot in a DM is stripped too.
   auto mentioned = MustParseEvent(Envelope(
@@ -111,14 +120,19 @@ TEST(SlackInboundTest, IgnoredEvents) {
     std::string event, reason;
   };
   const Case cases[] = {
-      {R"({"type":"message","channel_type":"channel","user":"U0A","text":"hi","ts":"1","channel":"C1"})", "outside"},
-      {R"({"type":"message","channel_type":"im","bot_id":"B1","user":"U0X","text":"hi","ts":"1","channel":"D1"})", "bot"},
+      {R"({"type":"message","channel_type":"channel","user":"U0A","text":"hi","ts":"1","channel":"C1"})",
+       "outside"},
+      {R"({"type":"message","channel_type":"im","bot_id":"B1","user":"U0X","text":"hi","ts":"1","channel":"D1"})",
+       "bot"},
       {R"({"type":"app_mention","bot_id":"B1","text":"<@UBOT> hi","ts":"1","channel":"C1"})", "bot"},
-      {R"({"type":"message","subtype":"bot_message","channel_type":"im","text":"hi","ts":"1","channel":"D1"})", "bot"},
-      {R"({"type":"message","subtype":"message_changed","channel_type":"im","ts":"1","channel":"D1"})", "subtype"},
+      {R"({"type":"message","subtype":"bot_message","channel_type":"im","text":"hi","ts":"1","channel":"D1"})",
+       "bot"},
+      {R"({"type":"message","subtype":"message_changed","channel_type":"im","ts":"1","channel":"D1"})",
+       "subtype"},
       {R"({"type":"message","subtype":"channel_join","channel_type":"im","user":"U0A","ts":"1","channel":"D1"})",
        "subtype"},
-      {R"({"type":"message","channel_type":"im","user":"UBOT","text":"our reply","ts":"1","channel":"D1"})", "own"},
+      {R"({"type":"message","channel_type":"im","user":"UBOT","text":"our reply","ts":"1","channel":"D1"})",
+       "own"},
       {R"({"type":"reaction_added","user":"U0A","reaction":"eyes"})", "event type 'reaction_added'"},
       {R"({"type":"app_mention","text":"<@UBOT> hi","ts":"1","channel":"C1"})", "no user"},
   };
@@ -127,8 +141,9 @@ TEST(SlackInboundTest, IgnoredEvents) {
     EXPECT_EQ(in.kind, SlackInbound::kIgnored) << c.event;
     EXPECT_THAT(in.ignore_reason, HasSubstr(c.reason)) << c.event;
   }
-  auto rate = MustParseEvent(R"({"token":"t","team_id":"T1","minute_rate_limited":1518467820,"api_app_id":"A1",)"
-                             R"("type":"app_rate_limited"})");
+  auto rate =
+      MustParseEvent(R"({"token":"t","team_id":"T1","minute_rate_limited":1518467820,"api_app_id":"A1",)"
+                     R"("type":"app_rate_limited"})");
   EXPECT_EQ(rate.kind, SlackInbound::kIgnored);
 }
 
@@ -140,20 +155,26 @@ TEST(SlackInboundTest, ThreadBroadcastsAreMessagesAPersonWrote) {
 
 TEST(SlackInboundTest, MalformedEnvelopesAreErrors) {
   for (const std::string& body : {
-           std::string("not json"), std::string("[1]"), std::string("{}"), std::string(R"({"type":7})"),
+           std::string("not json"),
+           std::string("[1]"),
+           std::string("{}"),
+           std::string(R"({"type":7})"),
            std::string(R"({"type":"event_callback","team_id":"T1","event":{"type":"app_mention"}})"),
            std::string(R"({"type":"event_callback","event_id":"Ev1","event":"x"})"),
            Envelope(R"({"type":"app_mention","user":"U0A","text":5,"ts":"1","channel":"C1"})"),
            Envelope(R"({"type":"app_mention","user":["U0A"],"text":"x","ts":"1","channel":"C1"})"),
-           Envelope(R"({"type":"app_mention","user":")" + std::string(300, 'U') + R"(","text":"x","channel":"C1"})"),
+           Envelope(R"({"type":"app_mention","user":")" + std::string(300, 'U') +
+                    R"(","text":"x","channel":"C1"})"),
        })
     EXPECT_FALSE(ParseSlackEvent(body).ok()) << body;
 }
 
 // shared/protocols.md §4 T1: the official example's slash-command body.
 constexpr char kT1Body[] =
-    "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name="
-    "foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks."
+    "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_"
+    "name="
+    "foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%"
+    "2Fhooks."
     "slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015."
     "47445629121.803a0bc887a14d10d2c447fce8b6703c";
 
@@ -162,7 +183,8 @@ TEST(SlackInboundTest, SlashCommandT1) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->kind, SlackInbound::kMessage);
   EXPECT_EQ(r->dedupe_key, "slack:trigger:398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c");
-  EXPECT_EQ(r->response_url, "https://hooks.slack.com/commands/T1DC2JH3J/397700885554/96rGlfmibIGlgcZRskXaIFfN");
+  EXPECT_EQ(r->response_url,
+            "https://hooks.slack.com/commands/T1DC2JH3J/397700885554/96rGlfmibIGlgcZRskXaIFfN");
   EXPECT_EQ(r->command, "/webhook-collect");
   EXPECT_EQ(r->channel, "G8PSS9T3V");
   EXPECT_EQ(r->thread_ts, "");
@@ -202,16 +224,17 @@ TEST(SlackInboundTest, SslCheckAndInteractivity) {
 
 TEST(SlackInboundTest, BadSlashCommands) {
   const char* bodies[] = {
-      "channel_id=C1&user_id=U1&text=x",                    // no trigger_id
-      "channel_id=C1&user_id=U1&trigger_id=",               // empty trigger_id
-      "user_id=U1&trigger_id=t",                            // no channel
-      "channel_id=C1&user_id=U1&trigger_id=t&text=%zz",     // bad escape
-      "channel_id=C1&user_id=U1&trigger_id=t&text=50%",     // truncated escape
-      "channel_id=C1&user_id=U1&trigger_id=t&text=%4",      // truncated escape
-      "channel_id=C1&user_id=U1&trigger_id=t&text=%FF%FE",  // not UTF-8
+      "channel_id=C1&user_id=U1&text=x",                     // no trigger_id
+      "channel_id=C1&user_id=U1&trigger_id=",                // empty trigger_id
+      "user_id=U1&trigger_id=t",                             // no channel
+      "channel_id=C1&user_id=U1&trigger_id=t&text=%zz",      // bad escape
+      "channel_id=C1&user_id=U1&trigger_id=t&text=50%",      // truncated escape
+      "channel_id=C1&user_id=U1&trigger_id=t&text=%4",       // truncated escape
+      "channel_id=C1&user_id=U1&trigger_id=t&text=%FF%FE",   // not UTF-8
       "channel_id=C1&user_id=U1&trigger_id=t&trigger_id=u",  // twice
   };
-  for (const char* body : bodies) EXPECT_FALSE(ParseSlackCommand(body).ok()) << body;
+  for (const char* body : bodies)
+    EXPECT_FALSE(ParseSlackCommand(body).ok()) << body;
 }
 
 TEST(SlackTextTest, FormDecoding) {
@@ -225,7 +248,8 @@ TEST(SlackTextTest, FormDecoding) {
   EXPECT_EQ((*pairs)[4], (std::pair<std::string, std::string>("d", "中")));
   EXPECT_TRUE(ParseFormUrlEncoded("").ok());
   std::string all;
-  for (int c = 0; c < 256; ++c) all += static_cast<char>(c);
+  for (int c = 0; c < 256; ++c)
+    all += static_cast<char>(c);
   auto round = ParseFormUrlEncoded("x=" + FormUrlEncode(all));
   ASSERT_TRUE(round.ok());
   EXPECT_EQ((*round)[0].second, all);
@@ -237,7 +261,8 @@ TEST(SlackTextTest, DecodeSlackTextKeepsWhatIsNotMarkup) {
   EXPECT_EQ(DecodeSlackText("<<@U1>>"), "<@U1>");
   EXPECT_EQ(DecodeSlackText("&lt;@U1&gt;"), "<@U1>");  // typed text, decoded last: not a mention
   EXPECT_EQ(DecodeSlackText("&amp;lt; &quot;"), "&lt; &quot;");
-  EXPECT_EQ(DecodeSlackText("<!subteam^S0SRE|@sre> <!date^1392734382^{date}|Feb 18> <!channel>"), "@S0SRE Feb 18 @channel");
+  EXPECT_EQ(DecodeSlackText("<!subteam^S0SRE|@sre> <!date^1392734382^{date}|Feb 18> <!channel>"),
+            "@S0SRE Feb 18 @channel");
 }
 
 TEST(SlackTextTest, Utf8Validation) {

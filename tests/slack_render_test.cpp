@@ -80,7 +80,8 @@ TEST(SlackRenderTest, ShortTextIsOneMessageAndBlankIsNone) {
 
 TEST(SlackRenderTest, LongTextSplitsAtLineBoundaries) {
   std::string text;
-  for (int i = 0; i < 400; ++i) text += "T-" + std::to_string(i) + " open p2 disk full on db-" + std::to_string(i) + "\n";
+  for (int i = 0; i < 400; ++i)
+    text += "T-" + std::to_string(i) + " open p2 disk full on db-" + std::to_string(i) + "\n";
   auto parts = Render(R(text));
   ASSERT_GT(parts.size(), 1u);
   std::string joined;
@@ -95,7 +96,8 @@ TEST(SlackRenderTest, LongTextSplitsAtLineBoundaries) {
 
 TEST(SlackRenderTest, ALongLineSplitsAtSpacesThenAnywhere) {
   std::string words;
-  for (int i = 0; i < 100; ++i) words += "word" + std::to_string(i) + " ";
+  for (int i = 0; i < 100; ++i)
+    words += "word" + std::to_string(i) + " ";
   auto parts = Render(R(words), 64);
   ASSERT_GT(parts.size(), 1u);
   for (const auto& p : parts) {
@@ -105,19 +107,22 @@ TEST(SlackRenderTest, ALongLineSplitsAtSpacesThenAnywhere) {
   }
   std::string nospace(200, 'x');
   auto cut = Render(R(nospace), 64);
-  EXPECT_THAT(cut, ElementsAre(std::string(64, 'x'), std::string(64, 'x'), std::string(64, 'x'), std::string(8, 'x')));
+  EXPECT_THAT(cut, ElementsAre(std::string(64, 'x'), std::string(64, 'x'), std::string(64, 'x'),
+                               std::string(8, 'x')));
 }
 
 TEST(SlackRenderTest, NeverSplitsInsideUtf8EntitiesOrMentions) {
   std::string cjk;
-  for (int i = 0; i < 5000; ++i) cjk += "磁";
+  for (int i = 0; i < 5000; ++i)
+    cjk += "磁";
   auto parts = Render(R(cjk));
   ASSERT_EQ(parts.size(), 2u);
   EXPECT_EQ(Units(parts[0]), 3000u);
   EXPECT_TRUE(IsValidUtf8(parts[0]) && IsValidUtf8(parts[1]));
 
   std::string emoji;
-  for (int i = 0; i < 40; ++i) emoji += "😀";  // 2 UTF-16 units each
+  for (int i = 0; i < 40; ++i)
+    emoji += "😀";  // 2 UTF-16 units each
   auto emoji_parts = Render(R(emoji), 64);
   ASSERT_EQ(emoji_parts.size(), 2u);
   EXPECT_EQ(Units(emoji_parts[0]), 64u);
@@ -130,18 +135,23 @@ TEST(SlackRenderTest, NeverSplitsInsideUtf8EntitiesOrMentions) {
   }
 
   std::string mentions;
-  for (int i = 0; i < 30; ++i) mentions += "@alice ";
+  for (int i = 0; i < 30; ++i)
+    mentions += "@alice ";
   auto mention_parts = Render(R(mentions, {"alice"}), 64);
   EXPECT_EQ(mention_parts.size(), 6u);  // 5 whole mentions (54 units) per message
   for (std::string p : mention_parts) {
     EXPECT_LE(p.size(), 64u);
-    for (auto at = p.find("<@U0ALICE>"); at != std::string::npos; at = p.find("<@U0ALICE>")) p.erase(at, 10);
+    for (auto at = p.find("<@U0ALICE>"); at != std::string::npos; at = p.find("<@U0ALICE>"))
+      p.erase(at, 10);
     EXPECT_EQ(p.find_first_not_of(' '), std::string::npos) << p;  // nothing but whole mentions
   }
 }
 
 TEST(SlackRenderTest, InvalidUtf8BecomesReplacementCharacters) {
-  EXPECT_THAT(Render(R("a\xFF" "b\xE4\xB8")), ElementsAre("a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD"));
+  EXPECT_THAT(Render(R("a\xFF"
+                       "b\xE4\xB8")),
+              ElementsAre("a\xEF\xBF\xBD"
+                          "b\xEF\xBF\xBD\xEF\xBF\xBD"));
 }
 
 TEST(SlackRenderTest, MaxCharsIsClamped) {
@@ -152,7 +162,8 @@ TEST(SlackRenderTest, MaxCharsIsClamped) {
 
 TEST(SlackRenderTest, SplitGivesOneReplyPerMessage) {
   std::string text;
-  for (int i = 0; i < 30; ++i) text += "line " + std::to_string(i) + " for @alice & @bob\n";
+  for (int i = 0; i < 30; ++i)
+    text += "line " + std::to_string(i) + " for @alice & @bob\n";
   Reply reply = R(text, {"alice", "bob"});
   reply.command = "ticket.list";
   auto rendered = Render(reply, 200);

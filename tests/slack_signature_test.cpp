@@ -13,15 +13,17 @@ namespace {
 constexpr char kSecret[] = "8f742231b10e8888abcd99yyyzzz85a5";
 constexpr char kTimestamp[] = "1531420618";
 constexpr char kBody[] =
-    "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name="
-    "foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks."
+    "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_"
+    "name="
+    "foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%"
+    "2Fhooks."
     "slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015."
     "47445629121.803a0bc887a14d10d2c447fce8b6703c";
 constexpr char kExpected[] = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503";
 constexpr EpochSeconds kNow = 1531420618;
 
-SignatureCheck Verify(std::string_view secret, std::string_view ts, std::string_view sig, std::string_view body,
-                      EpochSeconds now = kNow) {
+SignatureCheck Verify(std::string_view secret, std::string_view ts, std::string_view sig,
+                      std::string_view body, EpochSeconds now = kNow) {
   return VerifySlackSignature(secret, ts, sig, body, now);
 }
 
@@ -47,7 +49,8 @@ TEST(SlackSignatureTest, TamperedTimestampOrSignatureMismatches) {
 }
 
 TEST(SlackSignatureTest, WrongSecretMismatches) {
-  EXPECT_EQ(Verify("8f742231b10e8888abcd99yyyzzz85a6", kTimestamp, kExpected, kBody), SignatureCheck::kMismatch);
+  EXPECT_EQ(Verify("8f742231b10e8888abcd99yyyzzz85a6", kTimestamp, kExpected, kBody),
+            SignatureCheck::kMismatch);
   EXPECT_EQ(Verify("another-secret", kTimestamp, SlackSignature("another-secret", kTimestamp, kBody), kBody),
             SignatureCheck::kOk);
 }
@@ -60,9 +63,11 @@ TEST(SlackSignatureTest, StaleInBothDirections) {
   EXPECT_EQ(Verify(kSecret, kTimestamp, kExpected, kBody, kNow + 300), SignatureCheck::kOk);
   EXPECT_EQ(Verify(kSecret, kTimestamp, kExpected, kBody, kNow - 300), SignatureCheck::kOk);
   EXPECT_EQ(Verify(kSecret, kTimestamp, kExpected, kBody, kNow + 301), SignatureCheck::kStale);  // too old
-  EXPECT_EQ(Verify(kSecret, kTimestamp, kExpected, kBody, kNow - 301), SignatureCheck::kStale);  // from the future
+  EXPECT_EQ(Verify(kSecret, kTimestamp, kExpected, kBody, kNow - 301),
+            SignatureCheck::kStale);  // from the future
   EXPECT_EQ(Verify(kSecret, kTimestamp, kExpected, kBody, 1'700'000'000), SignatureCheck::kStale);
-  EXPECT_EQ(VerifySlackSignature(kSecret, kTimestamp, kExpected, kBody, kNow + 61, 60), SignatureCheck::kStale);
+  EXPECT_EQ(VerifySlackSignature(kSecret, kTimestamp, kExpected, kBody, kNow + 61, 60),
+            SignatureCheck::kStale);
   // Stale is decided before the signature: a forged request outside the window is stale, not a mismatch.
   EXPECT_EQ(Verify("wrong", kTimestamp, kExpected, kBody, kNow + 301), SignatureCheck::kStale);
 }
@@ -86,15 +91,16 @@ TEST(SlackSignatureTest, MalformedTimestamp) {
 
 TEST(SlackSignatureTest, MalformedSignature) {
   std::string hex = std::string(kExpected).substr(3);
-  for (const std::string& sig : {hex, "v1=" + hex, "V0=" + hex, "v0=" + hex.substr(1), "v0=" + hex + "0",
-                                 "v0=" + hex.substr(1) + "g", "v0= " + hex.substr(1), "v0=" + hex + "\n",
-                                 std::string("v0=")})
+  for (const std::string& sig :
+       {hex, "v1=" + hex, "V0=" + hex, "v0=" + hex.substr(1), "v0=" + hex + "0", "v0=" + hex.substr(1) + "g",
+        "v0= " + hex.substr(1), "v0=" + hex + "\n", std::string("v0=")})
     EXPECT_EQ(Verify(kSecret, kTimestamp, sig, kBody), SignatureCheck::kMalformed) << sig;
 }
 
 TEST(SlackSignatureTest, HexCaseIsNotSignificant) {
   std::string upper = kExpected;
-  for (std::size_t i = 3; i < upper.size(); ++i) upper[i] = static_cast<char>(std::toupper(upper[i]));
+  for (std::size_t i = 3; i < upper.size(); ++i)
+    upper[i] = static_cast<char>(std::toupper(upper[i]));
   EXPECT_EQ(Verify(kSecret, kTimestamp, upper, kBody), SignatureCheck::kOk);
 }
 

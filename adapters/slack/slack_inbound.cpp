@@ -15,7 +15,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t kMaxIdBytes = 255;         // ids, ts, event_id, trigger_id: Slack's are ~10–60 bytes
+constexpr std::size_t kMaxIdBytes = 255;          // ids, ts, event_id, trigger_id: Slack's are ~10–60 bytes
 constexpr std::size_t kMaxChallengeBytes = 1024;  // Slack's challenge is ~50 bytes
 constexpr std::size_t kReasonBytes = 64;          // of a value quoted in ignore_reason
 
@@ -36,7 +36,9 @@ SlackInbound Ignored(std::string reason) {
   return in;
 }
 
-std::string Quote(std::string_view s) { return "'" + TruncateUtf8(s, kReasonBytes) + "'"; }
+std::string Quote(std::string_view s) {
+  return "'" + TruncateUtf8(s, kReasonBytes) + "'";
+}
 
 // The app's own bot user: authorizations[0].user_id, else the single entry of authed_users; "" if neither.
 std::string BotUserId(const json& envelope) {
@@ -52,7 +54,9 @@ std::string BotUserId(const json& envelope) {
   return "";
 }
 
-bool IsIdChar(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool IsIdChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
 
 // [begin, end) of the first `<@ID>` or `<@ID|label>` in `text` (with ID == `id`, or any ID when `id` is
 // empty); begin == npos when there is none. Linear: each '>' search stops at the next '<'.
@@ -66,7 +70,8 @@ std::pair<std::size_t, std::size_t> FindUserMention(std::string_view text, std::
       std::string_view inside = span.substr(0, close);
       std::string_view got = inside.substr(0, inside.find('|'));
       bool valid = !got.empty();
-      for (char c : got) valid = valid && IsIdChar(c);
+      for (char c : got)
+        valid = valid && IsIdChar(c);
       if (valid && (id.empty() || got == id)) return {at, at + 2 + close + 1};
     }
     at = next == std::string_view::npos ? next : text.find("<@", next);
@@ -77,8 +82,10 @@ std::pair<std::size_t, std::size_t> FindUserMention(std::string_view text, std::
 std::string TrimAscii(std::string s) {
   auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
   std::size_t b = 0, e = s.size();
-  while (b < e && space(s[b])) ++b;
-  while (e > b && space(s[e - 1])) --e;
+  while (b < e && space(s[b]))
+    ++b;
+  while (e > b && space(s[e - 1]))
+    --e;
   return s.substr(b, e - b);
 }
 
@@ -87,8 +94,10 @@ std::string TrimAscii(std::string s) {
 std::string CommandText(std::string_view raw, const std::string& bot_user, bool strip_any_first_mention) {
   std::string text(raw);
   std::pair<std::size_t, std::size_t> m = {std::string_view::npos, std::string_view::npos};
-  if (!bot_user.empty()) m = FindUserMention(text, bot_user);
-  else if (strip_any_first_mention) m = FindUserMention(text, "");
+  if (!bot_user.empty())
+    m = FindUserMention(text, bot_user);
+  else if (strip_any_first_mention)
+    m = FindUserMention(text, "");
   if (m.first != std::string_view::npos) {
     std::size_t b = m.first, e = m.second;
     if (b > 0 && text[b - 1] == ' ' && e < text.size() && text[e] == ' ') ++e;
@@ -104,15 +113,18 @@ Result<SlackInbound> ParseEventCallback(const json& envelope) {
   auto team = StringField(envelope, "team_id", kMaxIdBytes);
   if (!team.ok()) return team.status();
   auto ev_it = envelope.find("event");
-  if (ev_it == envelope.end() || !ev_it->is_object()) return Status::Invalid("event_callback without an event object");
+  if (ev_it == envelope.end() || !ev_it->is_object())
+    return Status::Invalid("event_callback without an event object");
   const json& ev = *ev_it;
 
-  Result<std::string> type = StringField(ev, "type", kMaxIdBytes), bot_id = StringField(ev, "bot_id", kMaxIdBytes),
-                      subtype = StringField(ev, "subtype", kMaxIdBytes), user = StringField(ev, "user", kMaxIdBytes),
+  Result<std::string> type = StringField(ev, "type", kMaxIdBytes),
+                      bot_id = StringField(ev, "bot_id", kMaxIdBytes),
+                      subtype = StringField(ev, "subtype", kMaxIdBytes),
+                      user = StringField(ev, "user", kMaxIdBytes),
                       channel = StringField(ev, "channel", kMaxIdBytes),
                       channel_type = StringField(ev, "channel_type", kMaxIdBytes),
-                      ts = StringField(ev, "ts", kMaxIdBytes), thread_ts = StringField(ev, "thread_ts", kMaxIdBytes),
-                      text = StringField(ev, "text");
+                      ts = StringField(ev, "ts", kMaxIdBytes),
+                      thread_ts = StringField(ev, "thread_ts", kMaxIdBytes), text = StringField(ev, "text");
   for (const auto* r : {&type, &bot_id, &subtype, &user, &channel, &channel_type, &ts, &thread_ts, &text})
     if (!r->ok()) return Status::Invalid("event: " + r->status().message());
 
@@ -121,7 +133,8 @@ Result<SlackInbound> ParseEventCallback(const json& envelope) {
   if (!bot_id->empty()) return Ignored("from a bot");
   if (!subtype->empty() && *subtype != "thread_broadcast" && *subtype != "file_share")
     return Ignored("message subtype " + Quote(*subtype));
-  if (!mention && *channel_type != "im") return Ignored("a message outside a direct message, without a mention");
+  if (!mention && *channel_type != "im")
+    return Ignored("a message outside a direct message, without a mention");
   std::string bot_user = BotUserId(envelope);
   if (user->empty()) return Ignored("no user");
   if (*user == bot_user) return Ignored("our own message");
@@ -151,10 +164,10 @@ struct CommandFields {
       trigger_id;
 };
 const std::pair<std::string_view, std::optional<std::string> CommandFields::*> kCommandFields[] = {
-    {"ssl_check", &CommandFields::ssl_check},     {"payload", &CommandFields::payload},
-    {"user_id", &CommandFields::user_id},         {"user_name", &CommandFields::user_name},
-    {"channel_id", &CommandFields::channel_id},   {"text", &CommandFields::text},
-    {"command", &CommandFields::command},         {"response_url", &CommandFields::response_url},
+    {"ssl_check", &CommandFields::ssl_check},   {"payload", &CommandFields::payload},
+    {"user_id", &CommandFields::user_id},       {"user_name", &CommandFields::user_name},
+    {"channel_id", &CommandFields::channel_id}, {"text", &CommandFields::text},
+    {"command", &CommandFields::command},       {"response_url", &CommandFields::response_url},
     {"trigger_id", &CommandFields::trigger_id},
 };
 

@@ -33,13 +33,13 @@ struct SlackInbound {
   // as "@U123", see DecodeSlackText). Events also set reply_via_outbox with reply_platform "slack",
   // reply_channel = channel and reply_thread = thread_ts (an event's HTTP response cannot carry a reply).
   InboundMessage message;
-  std::string channel;    // the Slack channel id to answer in
+  std::string channel;  // the Slack channel id to answer in
   // The ts to answer under: for an app_mention, the thread it was posted in, else the mention itself (the
   // answer starts a thread under the message that asked); for a direct message, its thread only if the
   // user wrote in one (a DM answers in the conversation). Empty for slash commands.
   std::string thread_ts;
-  std::string response_url;  // slash commands: where a late answer may go (5 times within 30 min)
-  std::string command;       // slash commands: the command as typed, e.g. "/ops"
+  std::string response_url;   // slash commands: where a late answer may go (5 times within 30 min)
+  std::string command;        // slash commands: the command as typed, e.g. "/ops"
   std::string ignore_reason;  // kIgnored
 };
 

@@ -32,12 +32,14 @@ bool IsWordByte(char c) {
 
 bool IsSlackUserId(std::string_view id) {
   if (id.empty() || id.size() > kMaxSlackIdChars) return false;
-  return std::all_of(id.begin(), id.end(),
-                     [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  });
 }
 
 // The mentionable keys with their Slack ids, longest key first.
-std::vector<std::pair<std::string, std::string>> MentionTable(const Reply& reply, const SlackIdOf& slack_id_of) {
+std::vector<std::pair<std::string, std::string>> MentionTable(const Reply& reply,
+                                                              const SlackIdOf& slack_id_of) {
   std::vector<std::pair<std::string, std::string>> table;
   if (!slack_id_of) return table;
   std::map<std::string, std::string> seen;
@@ -53,8 +55,8 @@ std::vector<std::pair<std::string, std::string>> MentionTable(const Reply& reply
 }
 
 // The entry of `table` whose "@key" starts at text[at] (text[at] == '@'), or nullptr.
-const std::pair<std::string, std::string>* MentionAt(std::string_view text, std::size_t at,
-                                                     const std::vector<std::pair<std::string, std::string>>& table) {
+const std::pair<std::string, std::string>* MentionAt(
+    std::string_view text, std::size_t at, const std::vector<std::pair<std::string, std::string>>& table) {
   if (at > 0 && IsWordByte(text[at - 1])) return nullptr;
   for (const auto& entry : table) {
     const std::string& key = entry.first;
@@ -78,7 +80,8 @@ Rendered Render(const Reply& reply, const SlackIdOf& slack_id_of) {
   r.out.reserve(text.size() + text.size() / 8);
   r.atoms.reserve(text.size());
   std::size_t i = 0;
-  auto add = [&r](std::size_t raw_begin, std::size_t raw_end, std::string_view out, std::size_t units) -> Atom& {
+  auto add = [&r](std::size_t raw_begin, std::size_t raw_end, std::string_view out,
+                  std::size_t units) -> Atom& {
     std::size_t b = r.out.size();
     r.out += out;
     r.atoms.push_back({raw_begin, raw_end, b, r.out.size(), units});
@@ -95,14 +98,33 @@ Rendered Render(const Reply& reply, const SlackIdOf& slack_id_of) {
       }
     }
     switch (c) {
-      case '&': add(i, i + 1, "&amp;", 5); ++i; continue;
-      case '<': add(i, i + 1, "&lt;", 4); ++i; continue;
-      case '>': add(i, i + 1, "&gt;", 4); ++i; continue;
-      case '\r': add(i, i + 1, "", 0); ++i; continue;
-      case '\n': add(i, i + 1, "\n", 1).newline = true; ++i; continue;
+      case '&':
+        add(i, i + 1, "&amp;", 5);
+        ++i;
+        continue;
+      case '<':
+        add(i, i + 1, "&lt;", 4);
+        ++i;
+        continue;
+      case '>':
+        add(i, i + 1, "&gt;", 4);
+        ++i;
+        continue;
+      case '\r':
+        add(i, i + 1, "", 0);
+        ++i;
+        continue;
+      case '\n':
+        add(i, i + 1, "\n", 1).newline = true;
+        ++i;
+        continue;
       case ' ':
-      case '\t': add(i, i + 1, text.substr(i, 1), 1).space = true; ++i; continue;
-      default: break;
+      case '\t':
+        add(i, i + 1, text.substr(i, 1), 1).space = true;
+        ++i;
+        continue;
+      default:
+        break;
     }
     std::size_t n = Utf8SequenceLength(text, i);
     if (n == 0) {
@@ -119,7 +141,8 @@ Rendered Render(const Reply& reply, const SlackIdOf& slack_id_of) {
 // Splits atoms into parts, each a range [first, second) of atoms of at most max units.
 std::vector<std::pair<std::size_t, std::size_t>> Split(const std::vector<Atom>& atoms, std::size_t max) {
   std::vector<std::size_t> prefix(atoms.size() + 1, 0);  // prefix[k]: units of atoms [0, k)
-  for (std::size_t k = 0; k < atoms.size(); ++k) prefix[k + 1] = prefix[k] + atoms[k].units;
+  for (std::size_t k = 0; k < atoms.size(); ++k)
+    prefix[k + 1] = prefix[k] + atoms[k].units;
   auto units = [&prefix](std::size_t b, std::size_t e) { return prefix[e] - prefix[b]; };
 
   std::vector<std::pair<std::size_t, std::size_t>> parts;
@@ -128,7 +151,8 @@ std::vector<std::pair<std::size_t, std::size_t>> Split(const std::vector<Atom>& 
   std::size_t lb = 0;
   while (lb <= atoms.size()) {
     std::size_t le = lb;
-    while (le < atoms.size() && !atoms[le].newline) ++le;
+    while (le < atoms.size() && !atoms[le].newline)
+      ++le;
     // The line [lb, le); atoms[le], if any, is its newline.
     if (open && units(cur_b, le) <= max) {
       cur_e = le;
@@ -137,9 +161,11 @@ std::vector<std::pair<std::size_t, std::size_t>> Split(const std::vector<Atom>& 
       std::size_t pos = lb;
       while (units(pos, le) > max) {
         std::size_t e = pos + 1;  // at least one atom, even one longer than max
-        while (e < le && units(pos, e + 1) <= max) ++e;
+        while (e < le && units(pos, e + 1) <= max)
+          ++e;
         std::size_t s = e;  // break after the last space that fits, dropping it
-        while (s > pos + 1 && !atoms[s - 1].space) --s;
+        while (s > pos + 1 && !atoms[s - 1].space)
+          --s;
         if (s > pos + 1 && e < le) {
           parts.emplace_back(pos, s - 1);
           pos = s;
@@ -159,9 +185,12 @@ std::vector<std::pair<std::size_t, std::size_t>> Split(const std::vector<Atom>& 
   // Trim blank lines at both ends of each part (and trailing spaces); drop blank parts.
   std::vector<std::pair<std::size_t, std::size_t>> kept;
   for (auto [b, e] : parts) {
-    while (b < e && (atoms[b].newline || atoms[b].units == 0)) ++b;
-    while (e > b && (atoms[e - 1].newline || atoms[e - 1].space || atoms[e - 1].units == 0)) --e;
-    bool blank = std::all_of(atoms.begin() + static_cast<std::ptrdiff_t>(b), atoms.begin() + static_cast<std::ptrdiff_t>(e),
+    while (b < e && (atoms[b].newline || atoms[b].units == 0))
+      ++b;
+    while (e > b && (atoms[e - 1].newline || atoms[e - 1].space || atoms[e - 1].units == 0))
+      --e;
+    bool blank = std::all_of(atoms.begin() + static_cast<std::ptrdiff_t>(b),
+                             atoms.begin() + static_cast<std::ptrdiff_t>(e),
                              [](const Atom& a) { return a.space || a.newline || a.units == 0; });
     if (!blank) kept.emplace_back(b, e);
   }
@@ -174,7 +203,8 @@ std::size_t ClampMax(std::size_t max_chars) {
 
 }  // namespace
 
-std::vector<std::string> RenderSlackReply(const Reply& reply, const SlackIdOf& slack_id_of, std::size_t max_chars) {
+std::vector<std::string> RenderSlackReply(const Reply& reply, const SlackIdOf& slack_id_of,
+                                          std::size_t max_chars) {
   Rendered r = Render(reply, slack_id_of);
   std::vector<std::string> out;
   for (auto [b, e] : Split(r.atoms, ClampMax(max_chars)))
@@ -195,7 +225,8 @@ std::vector<Reply> SplitSlackReply(const Reply& reply, const SlackIdOf& slack_id
     // A piece cut from a longer line may read differently alone (a cut right before "@key" makes it a
     // mention): split such a piece again, on its own terms. Each round has shorter pieces, so this ends.
     if (parts.size() > 1 && RenderSlackReply(piece, slack_id_of, max_chars).size() > 1) {
-      for (Reply& sub : SplitSlackReply(piece, slack_id_of, max_chars)) out.push_back(std::move(sub));
+      for (Reply& sub : SplitSlackReply(piece, slack_id_of, max_chars))
+        out.push_back(std::move(sub));
       continue;
     }
     out.push_back(std::move(piece));

@@ -26,8 +26,10 @@ DeliveryResult Delivery(Kind kind, std::string error, bool maybe_delivered = fal
 
 // Retry-After in seconds (Slack's form) → milliseconds; nullopt for anything else (an HTTP date).
 std::optional<long> RetryAfterMs(std::string_view v) {
-  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  while (!v.empty() && v.front() == ' ')
+    v.remove_prefix(1);
+  while (!v.empty() && v.back() == ' ')
+    v.remove_suffix(1);
   if (v.empty() || v.size() > 9) return std::nullopt;
   long s = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), s);
@@ -36,10 +38,10 @@ std::optional<long> RetryAfterMs(std::string_view v) {
 }
 
 Kind KindOfErrorCode(std::string_view code) {
-  static constexpr std::string_view kRetry[] = {"ratelimited",         "rate_limited",   "internal_error",
-                                                "fatal_error",         "service_unavailable", "request_timeout"};
-  static constexpr std::string_view kReauth[] = {"invalid_auth", "not_authed", "token_revoked", "token_expired",
-                                                 "account_inactive"};
+  static constexpr std::string_view kRetry[] = {"ratelimited", "rate_limited",        "internal_error",
+                                                "fatal_error", "service_unavailable", "request_timeout"};
+  static constexpr std::string_view kReauth[] = {"invalid_auth", "not_authed", "token_revoked",
+                                                 "token_expired", "account_inactive"};
   if (std::find(std::begin(kRetry), std::end(kRetry), code) != std::end(kRetry)) return Kind::kRetry;
   if (std::find(std::begin(kReauth), std::end(kReauth), code) != std::end(kReauth)) return Kind::kReauth;
   return Kind::kGiveUp;
@@ -81,7 +83,8 @@ DeliveryResult ClassifySlackResponse(int http_status, std::string_view retry_aft
     if (!j.is_object() || !j.contains("ok") || !j["ok"].is_boolean())
       return Delivery(Kind::kRetry, "bad_response", /*maybe_delivered=*/true);
     if (j["ok"].get<bool>()) return Delivery(Kind::kDelivered, "");
-    std::string code = j.contains("error") && j["error"].is_string() ? j["error"].get<std::string>() : "unknown_error";
+    std::string code =
+        j.contains("error") && j["error"].is_string() ? j["error"].get<std::string>() : "unknown_error";
     r = Delivery(KindOfErrorCode(code), code);
   }
   if (r.kind == Kind::kRetry) r.retry_after_ms = RetryAfterMs(retry_after);
@@ -107,14 +110,16 @@ DeliveryResult ClassifySlackTransportError(httplib::Error error) {
 Result<std::unique_ptr<SlackSender>> SlackSender::Create(SlackSenderOptions options) {
   std::optional<Base> api = ParseBase(options.api_base);
   if (!api || api->path.find_first_of("?#") != std::string::npos)
-    return Status::Invalid("slack api_base must be http(s)://host[:port][/path], not '" + options.api_base + "'");
+    return Status::Invalid("slack api_base must be http(s)://host[:port][/path], not '" + options.api_base +
+                           "'");
   if (options.bot_token.empty()) return Status::Invalid("slack bot_token is empty");
   if (!options.proxy.host.empty() && (options.proxy.port <= 0 || options.proxy.port > 65535))
     return Status::Invalid("slack proxy needs a port in 1..65535");
   return std::unique_ptr<SlackSender>(new SlackSender(std::move(options), std::move(*api)));
 }
 
-SlackSender::SlackSender(SlackSenderOptions options, Base api) : options_(std::move(options)), api_(std::move(api)) {}
+SlackSender::SlackSender(SlackSenderOptions options, Base api)
+    : options_(std::move(options)), api_(std::move(api)) {}
 
 SlackSender::~SlackSender() = default;
 
@@ -131,7 +136,8 @@ std::optional<SlackSender::Base> SlackSender::ParseBase(std::string_view url) {
   b.scheme_host_port = std::string(scheme) + "://" + std::string(authority);
   b.path = slash == std::string_view::npos ? "" : std::string(rest.substr(slash));
   if (!b.path.empty() && b.path.front() != '/') b.path = "/" + b.path;  // "host?x" → "/?x"
-  while (!b.path.empty() && b.path.back() == '/') b.path.pop_back();
+  while (!b.path.empty() && b.path.back() == '/')
+    b.path.pop_back();
   return b;
 }
 
@@ -151,7 +157,8 @@ std::unique_ptr<httplib::Client> SlackSender::NewClient(const Base& base) const 
       cli->set_proxy_basic_auth(options_.proxy.username.c_str(), options_.proxy.password.c_str());
   }
   cli->set_follow_location(false);
-  cli->set_tcp_nodelay(true);  // headers and body are separate writes: no Nagle wait on a kept-alive connection
+  cli->set_tcp_nodelay(
+      true);  // headers and body are separate writes: no Nagle wait on a kept-alive connection
   return cli;
 }
 
@@ -180,8 +187,9 @@ DeliveryResult SlackSender::Send(const OutboundMessage& message) {
   std::vector<std::string> parts = RenderSlackReply(message.reply, options_.slack_id_of, options_.max_chars);
   if (parts.empty()) return Delivery(Kind::kGiveUp, "no_text");
   if (parts.size() > 1)
-    spdlog::warn("slack: a message to {} renders to {} Slack messages; posting them in order (enqueue it Split)",
-                 message.destination, parts.size());
+    spdlog::warn(
+        "slack: a message to {} renders to {} Slack messages; posting them in order (enqueue it Split)",
+        message.destination, parts.size());
   for (std::size_t i = 0; i < parts.size(); ++i) {
     DeliveryResult r =
         message.response_url.empty() ? PostMessage(message, parts[i]) : PostResponseUrl(message, parts[i]);
@@ -216,7 +224,8 @@ DeliveryResult SlackSender::PostResponseUrl(const OutboundMessage& message, cons
   }
   nlohmann::json body = {{"response_type", "in_channel"}, {"text", text}};
   auto cli = NewClient(*url);  // one-shot: a response_url is used a few times at most
-  auto res = cli->Post(url->path.empty() ? "/" : url->path.c_str(), JsonBody(body), "application/json; charset=utf-8");
+  auto res = cli->Post(url->path.empty() ? "/" : url->path.c_str(), JsonBody(body),
+                       "application/json; charset=utf-8");
   if (!res) return ClassifySlackTransportError(res.error());
   bool expired = false;
   if (res->status >= 200 && res->status < 300) {

@@ -42,8 +42,8 @@ std::optional<Digest> Hmac(std::string_view secret, std::string_view ts, std::st
   static const unsigned char kEmpty = 0;
   const auto* key = secret.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(secret.data());
   bool ok = EVP_MAC_init(ctx, key, secret.size(), params) == 1 && update(kVersion) && update(":") &&
-            update(ts) && update(":") && update(body) && EVP_MAC_final(ctx, out.data(), &len, out.size()) == 1 &&
-            len == out.size();
+            update(ts) && update(":") && update(body) &&
+            EVP_MAC_final(ctx, out.data(), &len, out.size()) == 1 && len == out.size();
   EVP_MAC_CTX_free(ctx);
   if (!ok) return std::nullopt;
   return out;
@@ -58,7 +58,8 @@ int HexValue(char c) {
 
 // "v0=" + 64 hex digits → the 32 bytes; nullopt for anything else.
 std::optional<Digest> ParseSignature(std::string_view header) {
-  if (header.size() != kPrefix.size() + 64 || header.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  if (header.size() != kPrefix.size() + 64 || header.substr(0, kPrefix.size()) != kPrefix)
+    return std::nullopt;
   Digest d{};
   for (std::size_t i = 0; i < d.size(); ++i) {
     int hi = HexValue(header[kPrefix.size() + 2 * i]);
@@ -84,11 +85,16 @@ std::optional<EpochSeconds> ParseTimestamp(std::string_view s) {
 
 const char* SignatureCheckName(SignatureCheck c) {
   switch (c) {
-    case SignatureCheck::kOk: return "ok";
-    case SignatureCheck::kMissing: return "missing";
-    case SignatureCheck::kMalformed: return "malformed";
-    case SignatureCheck::kStale: return "stale";
-    case SignatureCheck::kMismatch: return "mismatch";
+    case SignatureCheck::kOk:
+      return "ok";
+    case SignatureCheck::kMissing:
+      return "missing";
+    case SignatureCheck::kMalformed:
+      return "malformed";
+    case SignatureCheck::kStale:
+      return "stale";
+    case SignatureCheck::kMismatch:
+      return "mismatch";
   }
   return "mismatch";
 }
@@ -111,7 +117,8 @@ SignatureCheck VerifySlackSignature(std::string_view signing_secret, std::string
                                                                             : SignatureCheck::kMismatch;
 }
 
-std::string SlackSignature(std::string_view signing_secret, std::string_view timestamp, std::string_view body) {
+std::string SlackSignature(std::string_view signing_secret, std::string_view timestamp,
+                           std::string_view body) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::optional<Digest> d = Hmac(signing_secret, timestamp, body);
   if (!d) return "";

@@ -32,6 +32,7 @@ SignatureCheck VerifySlackSignature(std::string_view signing_secret, std::string
 
 // "v0=" + lowercase hex HMAC-SHA256(secret, "v0:" + timestamp + ":" + body): what Slack would send. For
 // tests, fakes and load generators.
-std::string SlackSignature(std::string_view signing_secret, std::string_view timestamp, std::string_view body);
+std::string SlackSignature(std::string_view signing_secret, std::string_view timestamp,
+                           std::string_view body);
 
 }  // namespace opsbot

@@ -3,7 +3,9 @@
 namespace opsbot {
 namespace {
 
-bool IsIdChar(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool IsIdChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
 
 bool IsId(std::string_view s) {
   if (s.empty()) return false;
@@ -14,7 +16,8 @@ bool IsId(std::string_view s) {
 
 // Appends `piece` with Slack's three entities decoded, in one pass ("&amp;lt;" → "&lt;", not "<").
 void AppendDecoded(std::string& out, std::string_view piece) {
-  static constexpr std::pair<std::string_view, char> kEntities[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}};
+  static constexpr std::pair<std::string_view, char> kEntities[] = {
+      {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}};
   std::size_t i = 0;
   while (i < piece.size()) {
     bool matched = false;
@@ -136,8 +139,8 @@ std::string DecodeSlackText(std::string_view text) {
     if (open == std::string_view::npos) break;
     // Markup ends at the first '>' before the next '<'; searching only up to that '<' keeps this linear.
     std::size_t next_open = text.find('<', open + 1);
-    std::string_view span = text.substr(open + 1, next_open == std::string_view::npos ? std::string_view::npos
-                                                                                      : next_open - open - 1);
+    std::string_view span = text.substr(
+        open + 1, next_open == std::string_view::npos ? std::string_view::npos : next_open - open - 1);
     std::size_t close = span.find('>');
     if (close == std::string_view::npos || !RenderMarkup(span.substr(0, close), out)) {
       out += '<';  // not markup: keep the bracket and go on after it
@@ -154,7 +157,8 @@ Result<std::vector<std::pair<std::string, std::string>>> ParseFormUrlEncoded(std
   std::size_t start = 0;
   while (start <= body.size()) {
     std::size_t amp = body.find('&', start);
-    std::string_view pair = body.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+    std::string_view pair =
+        body.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
     if (!pair.empty()) {
       std::size_t eq = pair.find('=');
       auto name = DecodeComponent(pair.substr(0, eq));

@@ -26,14 +26,16 @@ FakeSlack::FakeSlack(Options options) : options_(std::move(options)) {
   server_->Post(R"(/commands/.*)", [this](const httplib::Request& req, httplib::Response& res) {
     Handle(req, res, /*response_url=*/true, /*via_proxy=*/false);
   });
-  server_->Post(R"(http://[^/]+/api/chat\.postMessage)", [this](const httplib::Request& req, httplib::Response& res) {
-    Handle(req, res, /*response_url=*/false, /*via_proxy=*/true);
-  });
+  server_->Post(R"(http://[^/]+/api/chat\.postMessage)",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  Handle(req, res, /*response_url=*/false, /*via_proxy=*/true);
+                });
   port_ = server_->bind_to_any_port("127.0.0.1");
   if (port_ <= 0) return;
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   // stop() is a no-op until the accept loop runs: wait for it, so a destructor right after cannot hang.
-  for (int i = 0; i < 5000 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  for (int i = 0; i < 5000 && !server_->is_running(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 FakeSlack::~FakeSlack() {
@@ -53,7 +55,8 @@ std::string FakeSlack::base_url() const {
 
 void FakeSlack::Script(std::vector<FakeSlackAnswer> answers) {
   std::lock_guard<std::mutex> lock(mu_);
-  for (auto& a : answers) script_.push_back(std::move(a));
+  for (auto& a : answers)
+    script_.push_back(std::move(a));
 }
 
 void FakeSlack::SetPaceMs(int ms) {
@@ -87,7 +90,8 @@ bool FakeSlack::WaitForDelivered(std::size_t n, int timeout_ms) const {
   });
 }
 
-void FakeSlack::Handle(const httplib::Request& req, httplib::Response& res, bool response_url, bool via_proxy) {
+void FakeSlack::Handle(const httplib::Request& req, httplib::Response& res, bool response_url,
+                       bool via_proxy) {
   FakeSlackCall call;
   call.received = std::chrono::steady_clock::now();
   call.path = req.path;

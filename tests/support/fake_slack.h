@@ -49,26 +49,26 @@ struct FakeSlackAnswer {
 
 struct FakeSlackCall {
   std::chrono::steady_clock::time_point received;
-  std::string path;               // the request target as received
-  bool response_url = false;      // a /commands/... call
-  bool via_proxy = false;         // asked with an absolute URI, as of a proxy
-  std::string authorization;      // the Authorization header, "" when absent
+  std::string path;           // the request target as received
+  bool response_url = false;  // a /commands/... call
+  bool via_proxy = false;     // asked with an absolute URI, as of a proxy
+  std::string authorization;  // the Authorization header, "" when absent
   std::string proxy_authorization;
   std::string content_type;
-  std::string body;               // raw
+  std::string body;                                     // raw
   std::string channel, text, thread_ts, response_type;  // from the JSON body
   bool mrkdwn = false;
-  int status = 0;                 // the HTTP status answered
-  std::string answer;             // the body answered
-  bool delivered = false;         // answered as a success: the message counts as posted
+  int status = 0;          // the HTTP status answered
+  std::string answer;      // the body answered
+  bool delivered = false;  // answered as a success: the message counts as posted
   bool pace_violation = false;
 };
 
 class FakeSlack {
  public:
   struct Options {
-    std::string token;  // expected bearer token on chat.postMessage; empty: any
-    int pace_ms = 0;    // minimum gap between delivered messages per channel; 0: none
+    std::string token;                // expected bearer token on chat.postMessage; empty: any
+    int pace_ms = 0;                  // minimum gap between delivered messages per channel; 0: none
     std::string cert_file, key_file;  // both set: serve HTTPS
   };
 
