@@ -116,6 +116,11 @@ std::optional<PersonRef> FindPersonByMention(store::Connection& conn, const std:
     auto named = repo.ByName(mention);
     if (named.size() == 1) row = named.front();
   }
+  // A platform's own mention ("@U0123" from Slack's mention picker) names the person by their handle.
+  for (auto kind : {store::HandleKind::kSlack, store::HandleKind::kDingTalk, store::HandleKind::kWeCom}) {
+    if (row) break;
+    row = repo.ByHandle(kind, mention);
+  }
   if (!row) return std::nullopt;
   return PersonRef{row->id, row->key, row->name};
 }

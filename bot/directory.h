@@ -28,7 +28,8 @@ std::int64_t EnsurePerson(store::Connection& conn, Caller& caller, const Inbound
 std::optional<std::int64_t> EnsureChat(store::Connection& conn, ChatRef& chat, const InboundMessage& msg,
                                        std::int64_t now);
 
-// A person named in a command ("@bob", "@张伟"): by key, then by exact display name.
+// A person named in a command ("@bob", "@张伟", "@U0123"): by key, then by exact display name, then by a
+// platform handle (Slack user id, DingTalk staffId, WeCom userid).
 struct PersonRef {
   std::int64_t id = 0;
   std::string key;

@@ -99,9 +99,15 @@ TEST(SlackE2E, SignedMentionAndSlashCommandCreateTicketsAndRepliesArrive) {
   r = server.Client()->Post("/slack/events", h, again, "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
+  // Slack's mention picker sends <@U…>: it names the person with that Slack id.
+  r = PostSigned(server, "/slack/commands", SlashForm("trig2", "ticket+assign+T-1+%3C%40U0FAKEBOB%7Cbob%3E"),
+                 "application/x-www-form-urlencoded");
+  ASSERT_TRUE(r);
+  EXPECT_THAT(BodyJson(r)["text"].get<std::string>(), HasSubstr("T-1 is now assigned to"));
   EXPECT_EQ(server.Stop(), 0);
+  EXPECT_EQ(env.Count("SELECT count(*) FROM tickets WHERE assignee_id = (SELECT id FROM people WHERE key = 'bob')"), 1);
   EXPECT_EQ(env.Count("SELECT count(*) FROM tickets"), 2);
-  EXPECT_EQ(env.Count("SELECT count(*) FROM dedupe_keys"), 2);
+  EXPECT_EQ(env.Count("SELECT count(*) FROM dedupe_keys"), 3);
   EXPECT_EQ(fake.delivered().size(), 1u);
 }
 
