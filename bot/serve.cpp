@@ -12,6 +12,7 @@
 #include "bot/json_body.h"
 #include "bot/signal_watcher.h"
 #include "commands/ticket_api.h"
+#include "store/schema.h"
 
 namespace opsbot {
 namespace {
@@ -39,14 +40,14 @@ class TokenHolder {
 
 void AddHealthRoutes(HttpServer& server, App& app) {
   server.Add({"GET", "/healthz", "/healthz", 0, [&app](const httplib::Request&, httplib::Response& res) {
-                auto store_ok = app.reads().Run<int>([](store::Connection& c) -> Result<int> {
-                  return c.db().execAndGet("SELECT 1").getInt();
-                });
+                auto store_ok = app.reads().Run<int>(
+                    [](store::Connection& c) -> Result<int> { return store::SchemaVersion(c); });
                 bool writer_ok = app.writer().running();
                 bool ok = store_ok.ok() && writer_ok;
                 nlohmann::json body = {{"status", ok ? "ok" : "unhealthy"},
                                        {"store", store_ok.ok() ? "ok" : store_ok.status().message()},
                                        {"writer", writer_ok ? "ok" : "stopped"},
+                                       {"schema_version", store_ok.ok() ? store_ok.value() : 0},
                                        {"config_generation", app.config().generation()}};
                 SendJson(res, ok ? 200 : 503, body.dump());
               }});

@@ -1,15 +1,15 @@
 // outbox; outbox retry <id>
 #include "commands/outbox.h"
 
+#include "commands/command_audit.h"
+
 #include <nlohmann/json.hpp>
 
 #include <charconv>
 
-#include "bot/directory.h"
 #include "bot/outbox_worker.h"
 #include "bot/text.h"
 #include "bot/time_format.h"
-#include "store/audit_repo.h"
 #include "store/outbox_repo.h"
 
 namespace opsbot {
@@ -65,21 +65,10 @@ Reply RetryOutbox(CommandContext& ctx, store::Connection& conn) {
     Msg state = row->state == "pending" ? Msg::kOutboxStatePending : Msg::kOutboxStateDelivered;
     return ctx.Refuse(Msg::kOutboxNotDead, *id, ctx.T(state));
   }
-  store::AuditRow a;
-  a.at = ctx.now;
-  a.actor_id = EnsurePerson(conn, ctx.caller, ctx.message, ctx.now);
-  a.actor = ctx.caller.key;
-  a.channel = ChannelName(ctx.message.channel);
-  a.integration = ctx.message.integration;
-  a.chat_id = EnsureChat(conn, ctx.chat, ctx.message, ctx.now);
-  a.action = "outbox.retry";
-  a.entity = "outbox";
-  a.entity_id = *id;
-  a.before =
-      nlohmann::json{{"state", row->state}, {"attempts", row->attempts}, {"last_error", row->last_error}}
-          .dump();
-  a.after = nlohmann::json{{"state", "pending"}, {"attempts", 0}}.dump();
-  store::AuditRepo(conn).Insert(a);
+  AuditCommand(ctx, conn, "outbox.retry", "outbox", *id,
+               nlohmann::json{{"state", row->state}, {"attempts", row->attempts}, {"last_error", row->last_error}}
+                   .dump(),
+               nlohmann::json{{"state", "pending"}, {"attempts", 0}}.dump());
   return ctx.Ok(Msg::kOutboxRetried, *id, row->destination);
 }
 

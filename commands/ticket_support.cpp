@@ -1,9 +1,8 @@
 #include "commands/ticket_support.h"
 
-#include "bot/directory.h"
 #include "bot/text.h"
+#include "commands/command_audit.h"
 #include "commands/sla.h"
-#include "store/audit_repo.h"
 
 namespace opsbot {
 
@@ -21,37 +20,15 @@ nlohmann::json TicketSnapshot(const store::TicketRow& t) {
           {"tags", t.tags}};
 }
 
-namespace {
-
-void InsertAudit(CommandContext& ctx, store::Connection& conn, const std::string& action, std::int64_t ticket_id,
-                 const std::string& before, const std::string& after, const std::string& note) {
-  store::AuditRow a;
-  a.at = ctx.now;
-  a.actor_id = EnsurePerson(conn, ctx.caller, ctx.message, ctx.now);
-  a.actor = ctx.caller.key;
-  a.channel = ChannelName(ctx.message.channel);
-  a.integration = ctx.message.integration;
-  a.chat_id = EnsureChat(conn, ctx.chat, ctx.message, ctx.now);
-  a.action = action;
-  a.entity = "ticket";
-  a.entity_id = ticket_id;
-  a.before = before;
-  a.after = after;
-  a.note = note;
-  store::AuditRepo(conn).Insert(a);
-}
-
-}  // namespace
-
 void SaveTicketChange(CommandContext& ctx, store::Connection& conn, const std::string& action,
                       const store::TicketRow& before, store::TicketRow after, const std::string& note) {
   after.updated_at = ctx.now;
   store::TicketRepo(conn).Update(after);
-  InsertAudit(ctx, conn, action, after.id, TicketSnapshot(before).dump(), TicketSnapshot(after).dump(), note);
+  AuditCommand(ctx, conn, action, "ticket", after.id, TicketSnapshot(before).dump(), TicketSnapshot(after).dump(), note);
 }
 
 void AuditTicketCreated(CommandContext& ctx, store::Connection& conn, const store::TicketRow& ticket) {
-  InsertAudit(ctx, conn, "ticket.new", ticket.id, "", TicketSnapshot(ticket).dump(), "");
+  AuditCommand(ctx, conn, "ticket.new", "ticket", ticket.id, "", TicketSnapshot(ticket).dump(), "");
 }
 
 std::string StateName(const std::string& state, Lang lang) {
