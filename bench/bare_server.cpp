@@ -22,7 +22,9 @@ int main(int argc, char** argv) {
     listen_fd = fd;
   });
   const std::string body = R"({"reply":"Created T-1 [P3]: bench","outcome":"ok","command":"ticket.new"})";
-  auto answer = [&](const httplib::Request&, httplib::Response& res) { res.set_content(body, "application/json"); };
+  auto answer = [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(body, "application/json");
+  };
   server.Post("/api/v1/messages", answer);
   server.Get("/healthz", answer);
   if (!server.bind_to_port("127.0.0.1", port)) {

@@ -30,10 +30,11 @@ int main(int argc, char** argv) {
   rl.rlim_cur = rl.rlim_max;
   setrlimit(RLIMIT_NOFILE, &rl);
 
-  std::string request = (body.empty() ? "GET " : "POST ") + path + " HTTP/1.1\r\nHost: " + host +
-                        "\r\nConnection: close\r\n";
+  std::string request =
+      (body.empty() ? "GET " : "POST ") + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n";
   if (!token.empty()) request += "Authorization: Bearer " + token + "\r\n";
-  if (!body.empty()) request += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  if (!body.empty())
+    request += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
   request += "\r\n" + body;
 
   sockaddr_in addr{};
@@ -53,7 +54,8 @@ int main(int argc, char** argv) {
     }
     fds.push_back(fd);
   }
-  for (int fd : fds) (void)!write(fd, request.data(), request.size());
+  for (int fd : fds)
+    (void)!write(fd, request.data(), request.size());
   std::vector<std::string> responses(fds.size());
   std::vector<bool> done(fds.size(), false);
   std::size_t remaining = fds.size();
@@ -85,8 +87,10 @@ int main(int argc, char** argv) {
   int ok = 0;
   for (auto& r : responses)
     if (r.rfind("HTTP/1.1 200", 0) == 0) ++ok;
-  for (int fd : fds) close(fd);
-  std::printf("burst: %d connections, %d answered 200, %d connect errors, %d resets, %zu unanswered, %.3f s\n", n, ok,
-              connect_errors, resets, remaining, seconds);
+  for (int fd : fds)
+    close(fd);
+  std::printf(
+      "burst: %d connections, %d answered 200, %d connect errors, %d resets, %zu unanswered, %.3f s\n", n, ok,
+      connect_errors, resets, remaining, seconds);
   return ok == n ? 0 : 1;
 }

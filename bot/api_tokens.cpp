@@ -24,7 +24,8 @@ std::array<unsigned char, 32> Digest(const std::string& s) {
 }  // namespace
 
 ApiTokens::ApiTokens(const std::vector<ApiToken>& tokens) {
-  for (const auto& t : tokens) entries_.push_back({Digest(t.token), {t.name, t.max_role}});
+  for (const auto& t : tokens)
+    entries_.push_back({Digest(t.token), {t.name, t.max_role}});
 }
 
 std::optional<Integration> ApiTokens::Find(const std::string& token) const {
@@ -49,7 +50,8 @@ Result<std::string> LoadOrCreateTokenFile(const std::string& path) {
     std::ifstream in(path);
     std::string token;
     std::getline(in, token);
-    if (token.size() < 16) return Status::Invalid("token file " + path + " holds no usable token (16+ characters)");
+    if (token.size() < 16)
+      return Status::Invalid("token file " + path + " holds no usable token (16+ characters)");
     return token;
   }
   auto parent = std::filesystem::path(path).parent_path();

@@ -4,18 +4,19 @@
 
 #include <filesystem>
 
-#include "bot/config_loader.h"
 #include "adapters/slack/slack_render.h"
 #include "adapters/slack/slack_sender.h"
+#include "bot/config_loader.h"
 #include "bot/config_sync.h"
 #include "bot/outbox_worker.h"
-#include "store/person_repo.h"
 #include "commands/register_all.h"
+#include "store/person_repo.h"
 #include "store/schema.h"
 
 namespace opsbot {
 
-Result<std::shared_ptr<const Config>> LoadValidConfig(const std::string& path, const std::string& db_override) {
+Result<std::shared_ptr<const Config>> LoadValidConfig(const std::string& path,
+                                                      const std::string& db_override) {
   ConfigLoad load = LoadConfigFile(path, ProcessEnv());
   if (!load.errors.empty()) return Status::Invalid(FormatConfigErrors(path, load.errors));
   if (!db_override.empty()) load.config->store.path = db_override;
@@ -24,7 +25,8 @@ Result<std::shared_ptr<const Config>> LoadValidConfig(const std::string& path, c
 
 void ApplyLogging(const Config& config) {
   spdlog::set_level(spdlog::level::from_str(config.log_level));
-  for (const auto& n : config.notices) spdlog::info("config: {}", n);
+  for (const auto& n : config.notices)
+    spdlog::info("config: {}", n);
 }
 
 Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
@@ -50,12 +52,14 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
 
   store::ConnectionOptions conn_options;
   conn_options.path = app->db_path_;
-  conn_options.synchronous = cfg.store.synchronous_full ? store::Synchronous::kFull : store::Synchronous::kNormal;
+  conn_options.synchronous =
+      cfg.store.synchronous_full ? store::Synchronous::kFull : store::Synchronous::kNormal;
   auto conn = store::Connection::Open(conn_options);
   if (!conn.ok()) return conn.status();
   auto applied = store::Migrate(**conn);
   if (!applied.ok()) return applied.status();
-  if (*applied > 0) spdlog::info("store: applied {} migration(s); schema version {}", *applied, store::LatestSchemaVersion());
+  if (*applied > 0)
+    spdlog::info("store: applied {} migration(s); schema version {}", *applied, store::LatestSchemaVersion());
 
   app->InitMetrics();
   app->registry_ = std::make_unique<CommandRegistry>();
@@ -63,10 +67,14 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
     return Status::Internal("command registration failed: " + s.message());
 
   store::Writer::Options writer_options;
-  auto& batch_size = app->metrics_->AddHistogram("opsbot_writer_batch_size", "Commands committed per batch.", {},
-                                                 {1, 2, 4, 8, 16, 32, 64, 128, 256}).With({});
-  auto& commit_seconds = app->metrics_->AddHistogram("opsbot_writer_commit_seconds", "Time to COMMIT a batch.", {},
-                                                     MetricsRegistry::LatencyBounds()).With({});
+  auto& batch_size = app->metrics_
+                         ->AddHistogram("opsbot_writer_batch_size", "Commands committed per batch.", {},
+                                        {1, 2, 4, 8, 16, 32, 64, 128, 256})
+                         .With({});
+  auto& commit_seconds = app->metrics_
+                             ->AddHistogram("opsbot_writer_commit_seconds", "Time to COMMIT a batch.", {},
+                                            MetricsRegistry::LatencyBounds())
+                             .With({});
   writer_options.on_batch = [&batch_size, &commit_seconds](std::size_t n, std::int64_t micros) {
     batch_size.Observe(static_cast<double>(n));
     commit_seconds.Observe(static_cast<double>(micros) / 1e6);
@@ -80,7 +88,8 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
       [&](store::Connection& c) -> Result<SyncCounts> { return SyncConfigToStore(c, cfg, now); });
   if (!synced.ok()) return Status::Internal("config sync failed: " + synced.status().message());
   spdlog::info("opsbot: {} people, {} chats from {}; store {} (synchronous={})", cfg.people.size(),
-               cfg.chats.size(), options.config_path, app->db_path_, cfg.store.synchronous_full ? "FULL" : "NORMAL");
+               cfg.chats.size(), options.config_path, app->db_path_,
+               cfg.store.synchronous_full ? "FULL" : "NORMAL");
 
   auto& commands = app->metrics_->AddCounter("opsbot_commands_total", "Chat commands by command and outcome.",
                                              {"command", "outcome"});
@@ -96,8 +105,8 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
     if (platform != "slack") return std::vector<Reply>{reply};
     return SplitSlackReply(reply, [self](const std::string& key) { return self->SlackIdOf(key); });
   };
-  app->router_ = std::make_unique<Router>(Router::Deps{*app->registry_, *app->config_, *app->writer_, *app->reads_,
-                                                       *app->clock_, std::move(observe),
+  app->router_ = std::make_unique<Router>(Router::Deps{*app->registry_, *app->config_, *app->writer_,
+                                                       *app->reads_, *app->clock_, std::move(observe),
                                                        [runner] { runner->Wake(); }, split});
   app->runner_->Start();
   return app;
@@ -125,7 +134,8 @@ Status App::InitOutbox(const Config& cfg) {
   o.pace_ms_by_platform["slack"] = cfg.slack.pace_ms;
   o.max_attempts = cfg.outbox.max_attempts;
   o.retention_ms = cfg.outbox.retention_seconds * 1000;
-  if (const ChatConfig* admin = cfg.FindChat(cfg.admin_chat); admin && cfg.slack.enabled && !admin->slack_channel_id.empty()) {
+  if (const ChatConfig* admin = cfg.FindChat(cfg.admin_chat);
+      admin && cfg.slack.enabled && !admin->slack_channel_id.empty()) {
     OutboundMessage route;
     route.platform = "slack";
     route.channel = admin->slack_channel_id;
@@ -134,7 +144,8 @@ Status App::InitOutbox(const Config& cfg) {
     o.admin_route = route;
   }
   std::map<std::string, Sender*> senders;
-  for (auto& [platform, sender] : senders_) senders[platform] = sender.get();
+  for (auto& [platform, sender] : senders_)
+    senders[platform] = sender.get();
   JobRunner* runner = runner_.get();
   outbox_ = std::make_unique<OutboxWorker>(
       OutboxWorker::Deps{*writer_, *reads_, *clock_, *metrics_, senders, [runner] { runner->Wake(); }}, o);
@@ -152,22 +163,25 @@ std::string App::SlackIdOf(const std::string& person_key) {
 
 std::string App::RenderForSlack(const Reply& reply) {
   std::string out;
-  for (const auto& part : RenderSlackReply(reply, [this](const std::string& key) { return SlackIdOf(key); },
-                                           kSlackTextLimit))
+  for (const auto& part : RenderSlackReply(
+           reply, [this](const std::string& key) { return SlackIdOf(key); }, kSlackTextLimit))
     out += (out.empty() ? "" : "\n") + part;
   return out;
 }
 
 void App::InitMetrics() {
   metrics_ = std::make_unique<MetricsRegistry>();
-  store_errors_ = &metrics_->AddCounter("opsbot_store_errors_total", "Store failures (nothing was changed).", {})
-                       .With({});
+  store_errors_ =
+      &metrics_->AddCounter("opsbot_store_errors_total", "Store failures (nothing was changed).", {})
+           .With({});
   ConfigHolder* config = config_.get();
   metrics_->AddGauge("opsbot_config_generation", "Successful config loads since start.",
                      [config] { return static_cast<double>(config->generation()); });
 }
 
-App::~App() { Stop(); }
+App::~App() {
+  Stop();
+}
 
 Status App::Reload() {
   auto next = LoadValidConfig(options_.config_path, options_.db_override);
@@ -176,7 +190,8 @@ Status App::Reload() {
     return next.status();
   }
   if ((*next)->store.path != db_path_) {
-    std::string m = "reload refused: store.path changed (" + (*next)->store.path + "); restart to move the store";
+    std::string m =
+        "reload refused: store.path changed (" + (*next)->store.path + "); restart to move the store";
     spdlog::error("{}", m);
     return Status::Invalid(m);
   }

@@ -15,8 +15,8 @@
 #include "bot/command_registry.h"
 #include "bot/config_holder.h"
 #include "bot/job_runner.h"
-#include "bot/outbound.h"
 #include "bot/metrics.h"
+#include "bot/outbound.h"
 #include "bot/router.h"
 #include "bot/status.h"
 #include "store/checkpointer.h"
@@ -30,8 +30,8 @@ class OutboxWorker;
 
 struct AppOptions {
   std::string config_path;
-  std::string db_override;  // --db: replaces store.path when set
-  std::string what;         // what this process is, for the lock file ("opsbot console")
+  std::string db_override;       // --db: replaces store.path when set
+  std::string what;              // what this process is, for the lock file ("opsbot console")
   const Clock* clock = nullptr;  // default: the system clock
 };
 
@@ -84,7 +84,8 @@ class App {
 };
 
 // Loads and validates a config file, applying --db. Errors are formatted one per line.
-Result<std::shared_ptr<const Config>> LoadValidConfig(const std::string& path, const std::string& db_override);
+Result<std::shared_ptr<const Config>> LoadValidConfig(const std::string& path,
+                                                      const std::string& db_override);
 
 // Sets spdlog's level from the config ("info", ...) and logs the config's notices.
 void ApplyLogging(const Config& config);

@@ -1,10 +1,10 @@
 #include "bot/cli.h"
 
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <filesystem>
 #include <iostream>
@@ -46,7 +46,8 @@ int Fail(const Status& s) {
 }
 
 // While a server holds the database, the console talks to it through the JSON API instead.
-int RunConsoleThroughServer(const GlobalOptions& g, const std::string& url, std::string user, const std::string& chat) {
+int RunConsoleThroughServer(const GlobalOptions& g, const std::string& url, std::string user,
+                            const std::string& chat) {
   auto config = LoadValidConfig(g.config, g.db);
   if (!config.ok()) return Fail(config.status());
   auto tokens = ResolveApiTokens(**config);
@@ -54,15 +55,19 @@ int RunConsoleThroughServer(const GlobalOptions& g, const std::string& url, std:
   const ApiToken* best = nullptr;
   for (const auto& t : *tokens)
     if (!best || RoleAllows(t.max_role, best->max_role)) best = &t;
-  if (!best) return Fail(Status::Unavailable("a server holds the database, and the config has no API token to reach it"));
+  if (!best)
+    return Fail(
+        Status::Unavailable("a server holds the database, and the config has no API token to reach it"));
   if (user.empty()) user = (*config)->people.empty() ? "demo" : (*config)->people.front().id;
-  std::string chat_key = chat == "-" ? "" : (chat.empty() && !(*config)->chats.empty() ? (*config)->chats.front().id : chat);
-  std::cerr << "opsbot: the server at " << url << " holds the database; talking to it as integration '" << best->name
-            << "'\n";
+  std::string chat_key =
+      chat == "-" ? "" : (chat.empty() && !(*config)->chats.empty() ? (*config)->chats.front().id : chat);
+  std::cerr << "opsbot: the server at " << url << " holds the database; talking to it as integration '"
+            << best->name << "'\n";
   ServerClient client(url, best->token);
   SignalWatcher signals(nullptr, [](int) {});
   ConsoleOptions console{user, chat_key, isatty(0) != 0, 0, signals.stop_fd()};
-  RunConsole(console, [&client](const InboundMessage& m) { return client.Send(m); }, std::cout);
+  RunConsole(
+      console, [&client](const InboundMessage& m) { return client.Send(m); }, std::cout);
   return 0;
 }
 
@@ -78,7 +83,8 @@ int RunConsoleCommand(const GlobalOptions& g, std::string user, const std::strin
   if (!app.ok()) return Fail(app.status());
   auto config = (*app)->config().Get();
   if (user.empty()) user = config->people.empty() ? "demo" : config->people.front().id;
-  std::string chat_key = chat == "-" ? "" : (chat.empty() && !config->chats.empty() ? config->chats.front().id : chat);
+  std::string chat_key =
+      chat == "-" ? "" : (chat.empty() && !config->chats.empty() ? config->chats.front().id : chat);
   App* raw = app->get();
   if (isatty(0) && isatty(2)) {
     // Keep the terminal for the conversation: from here on, log lines go to a file beside the database.
@@ -94,7 +100,8 @@ int RunConsoleCommand(const GlobalOptions& g, std::string user, const std::strin
   }
   SignalWatcher signals([raw] { raw->Reload(); }, [](int sig) { spdlog::info("signal {}: stopping", sig); });
   ConsoleOptions console{user, chat_key, isatty(0) != 0, 0, signals.stop_fd()};
-  RunConsole(console, [raw](const InboundMessage& m) { return raw->router().Handle(m); }, std::cout);
+  RunConsole(
+      console, [raw](const InboundMessage& m) { return raw->router().Handle(m); }, std::cout);
   raw->Stop();
   return 0;
 }
@@ -110,7 +117,8 @@ int RunMigrate(const GlobalOptions& g) {
   AppOptions options{g.config, g.db, "opsbot migrate", nullptr};
   auto app = App::Open(options);  // opening migrates
   if (!app.ok()) return Fail(app.status());
-  std::cout << "database " << (*app)->db_path() << " is at schema version " << store::LatestSchemaVersion() << "\n";
+  std::cout << "database " << (*app)->db_path() << " is at schema version " << store::LatestSchemaVersion()
+            << "\n";
   return 0;
 }
 
@@ -147,9 +155,10 @@ int RunCheckConfig(const GlobalOptions& g) {
   }
   const Config& c = **config;
   std::cout << g.config << ": OK — " << c.people.size() << " people, " << c.teams.size() << " teams, "
-            << c.chats.size() << " chats, " << c.assignment.size() << " assignment rules; store " << c.store.path
-            << "\n";
-  for (const auto& n : c.notices) std::cout << "note: " << n << "\n";
+            << c.chats.size() << " chats, " << c.assignment.size() << " assignment rules; store "
+            << c.store.path << "\n";
+  for (const auto& n : c.notices)
+    std::cout << "note: " << n << "\n";
   return 0;
 }
 
@@ -168,15 +177,21 @@ int RunCli(int argc, char** argv) {
   cli.add_option("--db", g.db, "SQLite database file; overrides store.path in the config");
 
   std::string user, chat, file, listen;
-  auto* serve = cli.add_subcommand("serve", "run the server: chat webhooks, the JSON API, /healthz, /metrics");
-  serve->add_option("--listen", listen, "HOST:PORT to listen on; overrides http.listen (default 127.0.0.1:8080)");
+  auto* serve =
+      cli.add_subcommand("serve", "run the server: chat webhooks, the JSON API, /healthz, /metrics");
+  serve->add_option("--listen", listen,
+                    "HOST:PORT to listen on; overrides http.listen (default 127.0.0.1:8080)");
   auto* console = cli.add_subcommand("console", "chat with opsbot in this terminal (reads stdin when piped)");
-  console->add_option("--user", user, "who you are: a person's id from the config (default: the first person)");
-  console->add_option("--chat", chat, "which chat you are in: a chat id from the config (default: the first; - for a direct chat)");
+  console->add_option("--user", user,
+                      "who you are: a person's id from the config (default: the first person)");
+  console->add_option(
+      "--chat", chat,
+      "which chat you are in: a chat id from the config (default: the first; - for a direct chat)");
   auto* migrate = cli.add_subcommand("migrate", "apply pending database migrations and exit");
   auto* backup = cli.add_subcommand("backup", "write an online backup of the database to FILE");
   backup->add_option("FILE", file, "backup file to create")->required();
-  auto* restore = cli.add_subcommand("restore", "replace the database with the backup FILE (opsbot must be stopped)");
+  auto* restore =
+      cli.add_subcommand("restore", "replace the database with the backup FILE (opsbot must be stopped)");
   restore->add_option("FILE", file, "backup file to restore")->required()->check(CLI::ExistingFile);
   auto* check = cli.add_subcommand("check-config", "validate the configuration and exit");
   auto* version = cli.add_subcommand("version", "print the version");

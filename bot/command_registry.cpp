@@ -16,7 +16,8 @@ Status CommandRegistry::Add(CommandSpec spec) {
     if (words.empty()) return Status::Invalid("command '" + spec.id + "' has an empty alias");
     for (const Form& f : forms_) {
       if (f.words == words)
-        return Status::Exists("alias '" + n + "' of '" + spec.id + "' is already used by '" + f.spec->id + "'");
+        return Status::Exists("alias '" + n + "' of '" + spec.id + "' is already used by '" + f.spec->id +
+                              "'");
     }
     for (const Form& f : new_forms) {
       if (f.words == words) return Status::Exists("alias '" + n + "' appears twice in '" + spec.id + "'");
@@ -35,13 +36,15 @@ std::optional<CommandRegistry::Match> CommandRegistry::Find(const std::vector<st
   if (tokens.empty()) return std::nullopt;
   std::vector<std::string> lower;
   lower.reserve(tokens.size());
-  for (const auto& t : tokens) lower.push_back(ToLowerAscii(t));
+  for (const auto& t : tokens)
+    lower.push_back(ToLowerAscii(t));
 
   const Form* best = nullptr;
   bool best_glued = false;
   for (const Form& f : forms_) {
     bool whole = f.words.size() <= lower.size();
-    for (std::size_t i = 0; whole && i < f.words.size(); ++i) whole = f.words[i] == lower[i];
+    for (std::size_t i = 0; whole && i < f.words.size(); ++i)
+      whole = f.words[i] == lower[i];
     bool glued = !whole && f.chinese && f.words.size() == 1 && lower[0].size() > f.words[0].size() &&
                  lower[0].compare(0, f.words[0].size(), f.words[0]) == 0;
     if (!whole && !glued) continue;
@@ -76,7 +79,8 @@ const CommandSpec* CommandRegistry::ById(const std::string& id) const {
 
 std::vector<const CommandSpec*> CommandRegistry::All() const {
   std::vector<const CommandSpec*> out;
-  for (const auto& s : specs_) out.push_back(s.get());
+  for (const auto& s : specs_)
+    out.push_back(s.get());
   return out;
 }
 

@@ -70,21 +70,21 @@ struct SlackConfig {
 
 // Delivery of everything opsbot says that does not go back in an HTTP response.
 struct OutboxConfig {
-  int max_attempts = 8;                           // then the message is dead (kept, listed, announced)
-  std::int64_t retention_seconds = 7 * 86400;     // delivered rows and dedupe keys are pruned after this
+  int max_attempts = 8;                        // then the message is dead (kept, listed, announced)
+  std::int64_t retention_seconds = 7 * 86400;  // delivered rows and dedupe keys are pruned after this
 };
 
 // The HTTP front: chat webhooks and the JSON API. Settings from shared/http-serving.md.
 struct HttpConfig {
   std::string host = "127.0.0.1";  // loopback by default: put nginx in front to face the internet
   int port = 8080;
-  int threads = 16;                      // bounded worker pool
-  std::int64_t max_body_bytes = 65536;   // default per-route body limit
+  int threads = 16;                     // bounded worker pool
+  std::int64_t max_body_bytes = 65536;  // default per-route body limit
   int read_timeout_ms = 5000;
   int write_timeout_ms = 5000;
   int keep_alive_timeout_s = 5;
-  int keep_alive_max = 100000;           // requests per kept-alive connection
-  int backlog = 4096;                    // listen backlog, raised at run time
+  int keep_alive_max = 100000;  // requests per kept-alive connection
+  int backlog = 4096;           // listen backlog, raised at run time
 };
 
 // A bearer token for an integration that calls the JSON API.
@@ -109,21 +109,21 @@ struct StoreConfig {
 struct Config {
   std::string source_path;  // the file it was read from
   std::string bot_name = "opsbot";
-  Lang language = Lang::kEn;               // default reply language
-  std::string timezone = "UTC";            // default time zone
+  Lang language = Lang::kEn;     // default reply language
+  std::string timezone = "UTC";  // default time zone
   std::string log_level = "info";
   StoreConfig store;
   std::vector<PersonConfig> people;
   std::vector<TeamConfig> teams;
   std::vector<ChatConfig> chats;
-  std::string admin_chat;                  // chat id of the admins' chat (empty: none)
-  std::map<int, SlaTarget> sla;            // priority 1..4 → targets
+  std::string admin_chat;        // chat id of the admins' chat (empty: none)
+  std::map<int, SlaTarget> sla;  // priority 1..4 → targets
   std::vector<AssignmentRule> assignment;
   SlackConfig slack;
   HttpConfig http;
   ApiConfig api;
   OutboxConfig outbox;
-  std::vector<std::string> notices;        // start-up notes, e.g. "slack: off (OPSBOT_SLACK_... unset)"
+  std::vector<std::string> notices;  // start-up notes, e.g. "slack: off (OPSBOT_SLACK_... unset)"
 
   const PersonConfig* FindPerson(const std::string& id) const;
   const ChatConfig* FindChat(const std::string& id) const;

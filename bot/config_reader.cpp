@@ -73,9 +73,8 @@ class ConfigReader {
   ConfigReader(YamlWalker& w, Config& c) : w_(w), c_(c) {}
 
   void Read(const YamlField& root) {
-    auto top = w_.AsMap(
-        root, {"bot", "store", "people", "teams", "chats", "admin_chat", "sla", "assignment", "slack", "http", "api",
-                                 "outbox"});
+    auto top = w_.AsMap(root, {"bot", "store", "people", "teams", "chats", "admin_chat", "sla", "assignment",
+                               "slack", "http", "api", "outbox"});
     if (!top) return;
     ReadBot(Section(*top, "bot", {"name", "language", "timezone", "log_level"}));
     ReadStore(Section(*top, "store", {"path", "synchronous"}));

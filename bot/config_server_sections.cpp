@@ -12,8 +12,8 @@ void Int(YamlWalker& w, const YamlMap& m, std::string_view key, long long lo, lo
   long long v = 0;
   auto [p, ec] = std::from_chars(s->text.data(), s->text.data() + s->text.size(), v);
   if (ec != std::errc() || p != s->text.data() + s->text.size() || v < lo || v > hi) {
-    w.Error(*s, "expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got " +
-                    YamlWalker::Quote(*s));
+    w.Error(*s, "expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                    ", got " + YamlWalker::Quote(*s));
     return;
   }
   *out = static_cast<std::remove_pointer_t<decltype(out)>>(v);
@@ -83,12 +83,14 @@ void ReadApiSection(const YamlMap& top, YamlWalker& w, ApiConfig& api) {
     w.Secret(*t, "token", &token.token, &reasons);
     if (!reasons.empty()) {
       std::string why;
-      for (const auto& r : reasons) why += (why.empty() ? "" : "; ") + r;
+      for (const auto& r : reasons)
+        why += (why.empty() ? "" : "; ") + r;
       w.Notice("api token '" + token.name + "': off (" + why + ")");
       continue;
     }
     if (token.token.size() < 16) {
-      w.Error(t->path + ".token", t->line, "token of '" + token.name + "' is too short (at least 16 characters)");
+      w.Error(t->path + ".token", t->line,
+              "token of '" + token.name + "' is too short (at least 16 characters)");
       continue;
     }
     api.tokens.push_back(std::move(token));

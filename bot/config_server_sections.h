@@ -1,6 +1,7 @@
 // The config sections of the HTTP front and of delivery: `http` (listener and server settings), `api`
-// (integration tokens), `outbox`, and the delivery keys of platform sections (pace, proxy). Part of the config reader (config_reader.cpp); same rules: every error names its key path
-// and line, secrets are never echoed, a token whose variable is unset is switched off with a notice.
+// (integration tokens), `outbox`, and the delivery keys of platform sections (pace, proxy). Part of the
+// config reader (config_reader.cpp); same rules: every error names its key path and line, secrets are never
+// echoed, a token whose variable is unset is switched off with a notice.
 #pragma once
 
 #include "bot/config.h"

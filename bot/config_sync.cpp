@@ -13,9 +13,15 @@ namespace opsbot {
 namespace {
 
 nlohmann::json PersonJson(const store::PersonRow& p) {
-  return {{"key", p.key},         {"name", p.name},         {"role", p.role},
-          {"timezone", p.timezone}, {"language", p.language}, {"slack", p.slack_user_id},
-          {"dingtalk", p.dingtalk_staff_id}, {"mobile", p.dingtalk_mobile}, {"wecom", p.wecom_userid},
+  return {{"key", p.key},
+          {"name", p.name},
+          {"role", p.role},
+          {"timezone", p.timezone},
+          {"language", p.language},
+          {"slack", p.slack_user_id},
+          {"dingtalk", p.dingtalk_staff_id},
+          {"mobile", p.dingtalk_mobile},
+          {"wecom", p.wecom_userid},
           {"from_config", p.from_config}};
 }
 

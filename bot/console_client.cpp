@@ -19,11 +19,13 @@ Reply ServerClient::Send(const InboundMessage& msg) {
   if (!msg.chat.empty()) body["chat"] = msg.chat;
   httplib::Headers headers = {{"Authorization", "Bearer " + token_}};
   auto res = client_->Post("/api/v1/messages", headers, body.dump(), "application/json");
-  if (!res) return Reply::Error(Lang::kEn, "cannot reach the opsbot server: " + httplib::to_string(res.error()));
+  if (!res)
+    return Reply::Error(Lang::kEn, "cannot reach the opsbot server: " + httplib::to_string(res.error()));
   auto j = nlohmann::json::parse(res->body, nullptr, false);
   if (j.is_discarded() || !j.is_object())
     return Reply::Error(Lang::kEn, "the server answered " + std::to_string(res->status));
-  if (!j.contains("reply")) return Reply::Error(Lang::kEn, j.value("message", std::string("request refused")));
+  if (!j.contains("reply"))
+    return Reply::Error(Lang::kEn, j.value("message", std::string("request refused")));
   Reply r;
   r.text = j.value("reply", std::string());
   std::string outcome = j.value("outcome", std::string("error"));

@@ -10,20 +10,28 @@ std::optional<store::HandleKind> PersonHandleKind(Channel c) {
   switch (c) {
     case Channel::kConsole:
     case Channel::kApi:
-    case Channel::kSystem: return store::HandleKind::kKey;
-    case Channel::kSlack: return store::HandleKind::kSlack;
-    case Channel::kDingTalk: return store::HandleKind::kDingTalk;
-    case Channel::kWeCom: return store::HandleKind::kWeCom;
+    case Channel::kSystem:
+      return store::HandleKind::kKey;
+    case Channel::kSlack:
+      return store::HandleKind::kSlack;
+    case Channel::kDingTalk:
+      return store::HandleKind::kDingTalk;
+    case Channel::kWeCom:
+      return store::HandleKind::kWeCom;
   }
   return std::nullopt;
 }
 
 store::ChatHandleKind ChatKind(Channel c) {
   switch (c) {
-    case Channel::kSlack: return store::ChatHandleKind::kSlack;
-    case Channel::kDingTalk: return store::ChatHandleKind::kDingTalk;
-    case Channel::kWeCom: return store::ChatHandleKind::kWeCom;
-    default: return store::ChatHandleKind::kKey;
+    case Channel::kSlack:
+      return store::ChatHandleKind::kSlack;
+    case Channel::kDingTalk:
+      return store::ChatHandleKind::kDingTalk;
+    case Channel::kWeCom:
+      return store::ChatHandleKind::kWeCom;
+    default:
+      return store::ChatHandleKind::kKey;
   }
 }
 
@@ -75,7 +83,8 @@ ChatRef ResolveChat(store::Connection& conn, const InboundMessage& msg) {
   return ref;
 }
 
-std::int64_t EnsurePerson(store::Connection& conn, Caller& caller, const InboundMessage& msg, std::int64_t now) {
+std::int64_t EnsurePerson(store::Connection& conn, Caller& caller, const InboundMessage& msg,
+                          std::int64_t now) {
   if (caller.person_id != 0) return caller.person_id;
   store::PersonRepo repo(conn);
   if (auto existing = repo.ByKey(caller.key)) return caller.person_id = existing->id;
@@ -83,10 +92,17 @@ std::int64_t EnsurePerson(store::Connection& conn, Caller& caller, const Inbound
   row.key = caller.key;
   row.name = caller.name;
   switch (msg.channel) {
-    case Channel::kSlack: row.slack_user_id = msg.user; break;
-    case Channel::kDingTalk: row.dingtalk_staff_id = msg.user; break;
-    case Channel::kWeCom: row.wecom_userid = msg.user; break;
-    default: break;
+    case Channel::kSlack:
+      row.slack_user_id = msg.user;
+      break;
+    case Channel::kDingTalk:
+      row.dingtalk_staff_id = msg.user;
+      break;
+    case Channel::kWeCom:
+      row.wecom_userid = msg.user;
+      break;
+    default:
+      break;
   }
   return caller.person_id = repo.Insert(row, now);
 }
@@ -101,10 +117,17 @@ std::optional<std::int64_t> EnsureChat(store::Connection& conn, ChatRef& chat, c
   row.key = chat.key;
   row.name = chat.name;
   switch (msg.channel) {
-    case Channel::kSlack: row.slack_channel_id = msg.chat; break;
-    case Channel::kDingTalk: row.dingtalk_conversation_id = msg.chat; break;
-    case Channel::kWeCom: row.wecom_chat_id = msg.chat; break;
-    default: break;
+    case Channel::kSlack:
+      row.slack_channel_id = msg.chat;
+      break;
+    case Channel::kDingTalk:
+      row.dingtalk_conversation_id = msg.chat;
+      break;
+    case Channel::kWeCom:
+      row.wecom_chat_id = msg.chat;
+      break;
+    default:
+      break;
   }
   return chat.id = repo.Insert(row, now);
 }

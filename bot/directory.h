@@ -23,7 +23,8 @@ Caller ResolveCaller(store::Connection& conn, const InboundMessage& msg);
 ChatRef ResolveChat(store::Connection& conn, const InboundMessage& msg);
 
 // The caller's person id, inserting a member row if they have none yet. Updates caller.person_id.
-std::int64_t EnsurePerson(store::Connection& conn, Caller& caller, const InboundMessage& msg, std::int64_t now);
+std::int64_t EnsurePerson(store::Connection& conn, Caller& caller, const InboundMessage& msg,
+                          std::int64_t now);
 // The chat's id, inserting a row if it has none yet; std::nullopt for a direct message.
 std::optional<std::int64_t> EnsureChat(store::Connection& conn, ChatRef& chat, const InboundMessage& msg,
                                        std::int64_t now);

@@ -57,32 +57,34 @@ HttpServer::HttpServer(const HttpConfig& config, MetricsRegistry& metrics)
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     listen_fd_.store(fd);
   });
-  server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    return PreRoute(req, res);
-  });
+  server_.set_pre_routing_handler(
+      [this](const httplib::Request& req, httplib::Response& res) { return PreRoute(req, res); });
   // Runs for every status >= 400, also after our own handlers: keep a body that is already there.
   server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty() || res.content_provider_) return;
     const char* code = res.status == 413 ? "payload_too_large" : res.status == 400 ? "bad_request" : "error";
     SendJson(res, res.status, JsonError(code, "HTTP status " + std::to_string(res.status)));
   });
-  server_.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "unknown";
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    spdlog::error("http: {} {} failed: {}", req.method, req.path, what);
-    SendJson(res, 500, JsonError("internal", "internal error; nothing was changed"));
-  });
+  server_.set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown";
+        try {
+          if (ep) std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        spdlog::error("http: {} {} failed: {}", req.method, req.path, what);
+        SendJson(res, 500, JsonError("internal", "internal error; nothing was changed"));
+      });
   server_.set_logger([this](const httplib::Request&, const httplib::Response& res) {
     requests_.With({t_route, std::to_string(res.status)}).Inc();
   });
 }
 
-HttpServer::~HttpServer() { Stop(); }
+HttpServer::~HttpServer() {
+  Stop();
+}
 
 void HttpServer::Add(HttpRoute route) {
   auto entry = std::make_unique<Entry>(Entry{route, std::regex(route.path)});
@@ -132,7 +134,8 @@ httplib::Server::HandlerResponse HttpServer::PreRoute(const httplib::Request& re
   // The library reads a chunked body whole, with no size limit: take bodies with a Content-Length only
   // (nginx in front sends one).
   if (req.has_header("Transfer-Encoding")) {
-    SendJsonAndClose(res, 411, JsonError("length_required", "send the body with a Content-Length, not chunked"));
+    SendJsonAndClose(res, 411,
+                     JsonError("length_required", "send the body with a Content-Length, not chunked"));
     return httplib::Server::HandlerResponse::Handled;
   }
   std::int64_t limit = e->route.max_body > 0 ? e->route.max_body : config_.max_body_bytes;
@@ -146,9 +149,10 @@ httplib::Server::HandlerResponse HttpServer::PreRoute(const httplib::Request& re
       return httplib::Server::HandlerResponse::Handled;
     }
     if (length > limit) {
-      SendJsonAndClose(res, 413, JsonError("payload_too_large", "body of " + value +
-                                                                    " bytes is over this route's limit of " +
-                                                                    std::to_string(limit) + " bytes"));
+      SendJsonAndClose(
+          res, 413,
+          JsonError("payload_too_large", "body of " + value + " bytes is over this route's limit of " +
+                                             std::to_string(limit) + " bytes"));
       return httplib::Server::HandlerResponse::Handled;
     }
   }
@@ -171,7 +175,9 @@ Result<int> HttpServer::Bind(const std::string& host, int port) {
   return bound;
 }
 
-bool HttpServer::Run() { return server_.listen_after_bind(); }
+bool HttpServer::Run() {
+  return server_.listen_after_bind();
+}
 
 void HttpServer::Stop() {
   if (server_.is_running()) server_.stop();

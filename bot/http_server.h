@@ -28,9 +28,9 @@
 namespace opsbot {
 
 struct HttpRoute {
-  std::string method;        // GET, POST
-  std::string path;          // a regex over the whole path, as httplib takes it
-  std::string name;          // the metrics label, e.g. "/api/v1/tickets/:id"
+  std::string method;         // GET, POST
+  std::string path;           // a regex over the whole path, as httplib takes it
+  std::string name;           // the metrics label, e.g. "/api/v1/tickets/:id"
   std::int64_t max_body = 0;  // 0: the server's default
   httplib::Server::Handler handler;
 };

@@ -9,9 +9,13 @@ namespace opsbot {
 JobRunner::JobRunner(const Clock& clock, std::chrono::milliseconds max_sleep)
     : clock_(clock), max_sleep_(max_sleep) {}
 
-JobRunner::~JobRunner() { Stop(); }
+JobRunner::~JobRunner() {
+  Stop();
+}
 
-void JobRunner::Add(Job job) { jobs_.push_back(std::move(job)); }
+void JobRunner::Add(Job job) {
+  jobs_.push_back(std::move(job));
+}
 
 void JobRunner::Start() {
   if (!thread_.joinable()) thread_ = std::thread([this] { Loop(); });

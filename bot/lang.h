@@ -14,6 +14,8 @@ inline std::optional<Lang> ParseLang(std::string_view s) {
   return std::nullopt;
 }
 
-inline const char* LangCode(Lang l) { return l == Lang::kZh ? "zh" : "en"; }
+inline const char* LangCode(Lang l) {
+  return l == Lang::kZh ? "zh" : "en";
+}
 
 }  // namespace opsbot

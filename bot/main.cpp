@@ -1,4 +1,6 @@
 // opsbot: one small server binary for chat-ops. See README.md.
 #include "bot/cli.h"
 
-int main(int argc, char** argv) { return opsbot::RunCli(argc, argv); }
+int main(int argc, char** argv) {
+  return opsbot::RunCli(argc, argv);
+}

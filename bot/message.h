@@ -12,12 +12,18 @@ enum class Channel { kConsole, kApi, kSlack, kDingTalk, kWeCom, kSystem };
 
 inline const char* ChannelName(Channel c) {
   switch (c) {
-    case Channel::kConsole: return "console";
-    case Channel::kApi: return "api";
-    case Channel::kSlack: return "slack";
-    case Channel::kDingTalk: return "dingtalk";
-    case Channel::kWeCom: return "wecom";
-    case Channel::kSystem: return "system";
+    case Channel::kConsole:
+      return "console";
+    case Channel::kApi:
+      return "api";
+    case Channel::kSlack:
+      return "slack";
+    case Channel::kDingTalk:
+      return "dingtalk";
+    case Channel::kWeCom:
+      return "wecom";
+    case Channel::kSystem:
+      return "system";
   }
   return "unknown";
 }
@@ -38,9 +44,9 @@ struct InboundMessage {
   // When set, the reply does not go back in the HTTP response but through the outbox, to this platform
   // destination: enqueued in the same transaction as the command's change (a refusal's reply too).
   bool reply_via_outbox = false;
-  std::string reply_platform;     // e.g. "slack"
-  std::string reply_channel;      // the platform's chat id to answer in
-  std::string reply_thread;       // the platform's thread to answer under; empty: none
+  std::string reply_platform;  // e.g. "slack"
+  std::string reply_channel;   // the platform's chat id to answer in
+  std::string reply_thread;    // the platform's thread to answer under; empty: none
 };
 
 }  // namespace opsbot

@@ -40,7 +40,8 @@ std::string Number(double v) {
 Histogram::Histogram(const std::vector<double>& bounds)
     : bounds_(bounds), buckets_(new std::atomic<std::uint64_t>[bounds.size() + 1]) {
   std::sort(bounds_.begin(), bounds_.end());
-  for (std::size_t i = 0; i <= bounds_.size(); ++i) buckets_[i].store(0);
+  for (std::size_t i = 0; i <= bounds_.size(); ++i)
+    buckets_[i].store(0);
 }
 
 void Histogram::Observe(double seconds) {
@@ -53,7 +54,8 @@ void Histogram::Observe(double seconds) {
 std::vector<std::uint64_t> Histogram::Cumulative() const {
   std::vector<std::uint64_t> out(bounds_.size() + 1);
   std::uint64_t running = 0;
-  for (std::size_t i = 0; i <= bounds_.size(); ++i) out[i] = running += buckets_[i].load(std::memory_order_relaxed);
+  for (std::size_t i = 0; i <= bounds_.size(); ++i)
+    out[i] = running += buckets_[i].load(std::memory_order_relaxed);
   return out;
 }
 
@@ -65,13 +67,15 @@ Family<Counter>& MetricsRegistry::AddCounter(const std::string& name, const std:
 }
 
 Family<Histogram>& MetricsRegistry::AddHistogram(const std::string& name, const std::string& help,
-                                                 std::vector<std::string> labels, std::vector<double> bounds) {
+                                                 std::vector<std::string> labels,
+                                                 std::vector<double> bounds) {
   histograms_.push_back(std::make_unique<Family<Histogram>>(
       name, help, std::move(labels), [bounds] { return std::make_unique<Histogram>(bounds); }));
   return *histograms_.back();
 }
 
-void MetricsRegistry::AddGauge(const std::string& name, const std::string& help, std::function<double()> read) {
+void MetricsRegistry::AddGauge(const std::string& name, const std::string& help,
+                               std::function<double()> read) {
   gauges_.push_back({name, help, std::move(read)});
 }
 
@@ -97,7 +101,8 @@ std::string MetricsRegistry::Render() const {
     f->ForEach([&](const std::vector<std::string>& values, const Histogram& h) {
       auto cum = h.Cumulative();
       for (std::size_t i = 0; i < cum.size(); ++i) {
-        std::string le = "le=\"" + (i < h.bounds().size() ? Number(h.bounds()[i]) : std::string("+Inf")) + "\"";
+        std::string le =
+            "le=\"" + (i < h.bounds().size() ? Number(h.bounds()[i]) : std::string("+Inf")) + "\"";
         out += f->name() + "_bucket" + Labels(f->labels(), values, le) + " " + std::to_string(cum[i]) + "\n";
       }
       out += f->name() + "_sum" + Labels(f->labels(), values) + " " + Number(h.sum()) + "\n";

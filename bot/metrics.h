@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <utility>
@@ -68,7 +68,8 @@ class Family {
   template <typename F>
   void ForEach(F f) const {
     std::shared_lock lock(mu_);
-    for (const auto& [values, child] : children_) f(values, *child);
+    for (const auto& [values, child] : children_)
+      f(values, *child);
   }
 
   const std::string& name() const { return name_; }
@@ -85,9 +86,10 @@ class Family {
 
 class MetricsRegistry {
  public:
-  Family<Counter>& AddCounter(const std::string& name, const std::string& help, std::vector<std::string> labels);
-  Family<Histogram>& AddHistogram(const std::string& name, const std::string& help, std::vector<std::string> labels,
-                                  std::vector<double> bounds);
+  Family<Counter>& AddCounter(const std::string& name, const std::string& help,
+                              std::vector<std::string> labels);
+  Family<Histogram>& AddHistogram(const std::string& name, const std::string& help,
+                                  std::vector<std::string> labels, std::vector<double> bounds);
   // A value read when /metrics is scraped.
   void AddGauge(const std::string& name, const std::string& help, std::function<double()> read);
   // Labelled values read when /metrics is scraped: one sample per set of label values (as many as labels).

@@ -3,9 +3,9 @@
 namespace opsbot {
 
 nlohmann::json OutboundMessage::ToJson() const {
-  return {{"platform", platform},         {"destination", destination},    {"channel", channel},
-          {"thread", thread},             {"response_url", response_url},  {"text", reply.text},
-          {"mentions", reply.mention},    {"lang", LangCode(reply.lang)},  {"command", reply.command}};
+  return {{"platform", platform},      {"destination", destination},   {"channel", channel},
+          {"thread", thread},          {"response_url", response_url}, {"text", reply.text},
+          {"mentions", reply.mention}, {"lang", LangCode(reply.lang)}, {"command", reply.command}};
 }
 
 std::optional<OutboundMessage> OutboundMessage::FromJson(const nlohmann::json& j) {
@@ -18,7 +18,8 @@ std::optional<OutboundMessage> OutboundMessage::FromJson(const nlohmann::json& j
     m.thread = j.value("thread", std::string());
     m.response_url = j.value("response_url", std::string());
     m.reply.text = j.value("text", std::string());
-    if (j.contains("mentions") && j["mentions"].is_array()) m.reply.mention = j["mentions"].get<std::vector<std::string>>();
+    if (j.contains("mentions") && j["mentions"].is_array())
+      m.reply.mention = j["mentions"].get<std::vector<std::string>>();
     m.reply.lang = ParseLang(j.value("lang", std::string("en"))).value_or(Lang::kEn);
     m.reply.command = j.value("command", std::string());
     return m;

@@ -16,12 +16,12 @@
 namespace opsbot {
 
 struct OutboundMessage {
-  std::string platform;     // "slack", "dingtalk", "wecom"
-  std::string destination;  // pacing/order key, e.g. "slack:C0123"; usually platform + ":" + channel
-  std::string channel;      // the platform's chat id (Slack channel ID, ...)
-  std::string thread;       // the platform's thread to reply under (Slack thread_ts); empty: none
+  std::string platform;      // "slack", "dingtalk", "wecom"
+  std::string destination;   // pacing/order key, e.g. "slack:C0123"; usually platform + ":" + channel
+  std::string channel;       // the platform's chat id (Slack channel ID, ...)
+  std::string thread;        // the platform's thread to reply under (Slack thread_ts); empty: none
   std::string response_url;  // a one-shot reply URL the platform gave (Slack response_url); empty: none
-  Reply reply;              // text, mentions (person keys), language
+  Reply reply;               // text, mentions (person keys), language
 
   nlohmann::json ToJson() const;
   static std::optional<OutboundMessage> FromJson(const nlohmann::json& j);
@@ -37,8 +37,8 @@ struct DeliveryResult {
   };
   Kind kind = Kind::kRetry;
   std::optional<long> retry_after_ms;  // the platform said when to come back (HTTP 429 Retry-After)
-  std::string error;                   // the platform's error code or the transport error, for logs and `outbox`
-  bool maybe_delivered = false;        // the request may have reached the platform (a timeout after sending)
+  std::string error;             // the platform's error code or the transport error, for logs and `outbox`
+  bool maybe_delivered = false;  // the request may have reached the platform (a timeout after sending)
 };
 
 // Delivers messages of one platform. Called from the OutboxWorker's threads; implementations are

@@ -9,18 +9,22 @@
 namespace opsbot {
 
 enum class Outcome {
-  kOk,       // done; any change is committed
-  kRefused,  // not done, by rule: unknown command, usage, role, illegal transition, unknown id
-  kError,    // not done: the store failed or opsbot is shutting down
+  kOk,         // done; any change is committed
+  kRefused,    // not done, by rule: unknown command, usage, role, illegal transition, unknown id
+  kError,      // not done: the store failed or opsbot is shutting down
   kDuplicate,  // a request already handled (same dedupe key): dropped, nothing to say
 };
 
 inline const char* OutcomeName(Outcome o) {
   switch (o) {
-    case Outcome::kOk: return "ok";
-    case Outcome::kRefused: return "refused";
-    case Outcome::kError: return "error";
-    case Outcome::kDuplicate: return "duplicate";
+    case Outcome::kOk:
+      return "ok";
+    case Outcome::kRefused:
+      return "refused";
+    case Outcome::kError:
+      return "error";
+    case Outcome::kDuplicate:
+      return "duplicate";
   }
   return "error";
 }

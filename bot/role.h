@@ -17,13 +17,18 @@ inline std::optional<Role> ParseRole(std::string_view s) {
 
 inline const char* RoleName(Role r) {
   switch (r) {
-    case Role::kAdmin: return "admin";
-    case Role::kAgent: return "agent";
-    case Role::kMember: return "member";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kAgent:
+      return "agent";
+    case Role::kMember:
+      return "member";
   }
   return "member";
 }
 
-inline bool RoleAllows(Role have, Role need) { return static_cast<int>(have) >= static_cast<int>(need); }
+inline bool RoleAllows(Role have, Role need) {
+  return static_cast<int>(have) >= static_cast<int>(need);
+}
 
 }  // namespace opsbot

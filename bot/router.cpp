@@ -6,8 +6,8 @@
 
 #include "bot/arg_parser.h"
 #include "bot/directory.h"
-#include "bot/text.h"
 #include "bot/outbound.h"
+#include "bot/text.h"
 #include "store/dedupe_repo.h"
 #include "store/outbox_repo.h"
 #include "store/read_pool.h"
@@ -18,9 +18,12 @@ namespace {
 
 Msg RoleMsg(Role r) {
   switch (r) {
-    case Role::kAdmin: return Msg::kRoleAdmin;
-    case Role::kAgent: return Msg::kRoleAgent;
-    case Role::kMember: return Msg::kRoleMember;
+    case Role::kAdmin:
+      return Msg::kRoleAdmin;
+    case Role::kAgent:
+      return Msg::kRoleAgent;
+    case Role::kMember:
+      return Msg::kRoleMember;
   }
   return Msg::kRoleMember;
 }
@@ -31,7 +34,8 @@ struct Asker {
 };
 
 Reply FailureReply(Lang lang, const Status& s) {
-  return Reply::Error(lang, Tr(lang, s.code() == StatusCode::kUnavailable ? Msg::kShuttingDown : Msg::kStoreError));
+  return Reply::Error(lang,
+                      Tr(lang, s.code() == StatusCode::kUnavailable ? Msg::kShuttingDown : Msg::kStoreError));
 }
 
 }  // namespace
@@ -109,7 +113,8 @@ Reply Router::Dispatch(const InboundMessage& msg, std::string& command_id, bool&
 Reply Router::Execute(CommandContext& ctx) const {
   const CommandSpec& spec = ctx.spec;
   if (!spec.mutates) {
-    auto r = d_.reads.Run<Reply>([&](store::Connection& conn) -> Result<Reply> { return spec.handler(ctx, conn); });
+    auto r = d_.reads.Run<Reply>(
+        [&](store::Connection& conn) -> Result<Reply> { return spec.handler(ctx, conn); });
     return r.ok() ? r.value() : FailureReply(ctx.lang, r.status());
   }
   std::optional<Reply> refusal;
@@ -198,7 +203,8 @@ Reply Router::Unknown(const std::vector<std::string>& tokens, const Caller& call
     std::string names;
     for (const CommandSpec* s : family) {
       std::string word = Tokenize(s->name).back();
-      if (tokens.size() >= 2 && EditDistance(tokens[1], word) <= std::min<std::size_t>(2, Utf8Length(word) - 1))
+      if (tokens.size() >= 2 &&
+          EditDistance(tokens[1], word) <= std::min<std::size_t>(2, Utf8Length(word) - 1))
         return Reply::Refused(lang, text + " " + Tr(lang, Msg::kDidYouMean, s->name));
       names += (names.empty() ? "" : ", ") + word;
     }

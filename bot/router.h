@@ -57,7 +57,8 @@ class Router {
   // The same for a reply the pipeline gave without executing a command.
   Reply Record(const InboundMessage& msg, Reply reply) const;
   // Queues the reply for the platform, in the caller's transaction.
-  void EnqueueReply(store::Connection& conn, const InboundMessage& msg, const Reply& reply, EpochMillis now) const;
+  void EnqueueReply(store::Connection& conn, const InboundMessage& msg, const Reply& reply,
+                    EpochMillis now) const;
   Reply Unknown(const std::vector<std::string>& tokens, const Caller& caller, Lang lang) const;
   Reply Execute(CommandContext& ctx) const;
 

@@ -81,11 +81,11 @@ int RunServer(App& app, const ServeOptions& options) {
                              [&app](const InboundMessage& m) { return app.router().Handle(m); }, tickets});
 
   RegisterSlackRoutes(server, {[&app] {
-                                  auto c = app.config().Get();
-                                  return c->slack.enabled ? c->slack.signing_secret : std::string();
-                                },
-                                [&app](const InboundMessage& m) { return app.router().Handle(m); },
-                                [&app](const Reply& r) { return app.RenderForSlack(r); }, app.clock()});
+                                 auto c = app.config().Get();
+                                 return c->slack.enabled ? c->slack.signing_secret : std::string();
+                               },
+                               [&app](const InboundMessage& m) { return app.router().Handle(m); },
+                               [&app](const Reply& r) { return app.RenderForSlack(r); }, app.clock()});
 
   auto bound = server.Bind(host, port);
   if (!bound.ok()) {
@@ -99,7 +99,8 @@ int RunServer(App& app, const ServeOptions& options) {
   SignalWatcher signals(
       [&app, &tokens] {
         if (app.Reload().ok()) {
-          if (Status s = tokens.Load(*app.config().Get()); !s.ok()) spdlog::error("api tokens: {}", s.message());
+          if (Status s = tokens.Load(*app.config().Get()); !s.ok())
+            spdlog::error("api tokens: {}", s.message());
         }
       },
       [&server](int sig) {
@@ -109,10 +110,11 @@ int RunServer(App& app, const ServeOptions& options) {
 
   spdlog::info("opsbot serving on {} (health: {}/healthz, metrics: {}/metrics)", url, url, url);
   if (!config->api.token_file.empty()) {
-    spdlog::info("try it: curl -s -H \"Authorization: Bearer $(cat {})\" -d '{{\"user\":\"{}\",\"chat\":\"{}\","
-                 "\"text\":\"ticket new Disk full on db-3 p1\"}}' {}/api/v1/messages",
-                 config->api.token_file, config->people.empty() ? "alice" : config->people.front().id,
-                 config->chats.empty() ? "ops-room" : config->chats.front().id, url);
+    spdlog::info(
+        "try it: curl -s -H \"Authorization: Bearer $(cat {})\" -d '{{\"user\":\"{}\",\"chat\":\"{}\","
+        "\"text\":\"ticket new Disk full on db-3 p1\"}}' {}/api/v1/messages",
+        config->api.token_file, config->people.empty() ? "alice" : config->people.front().id,
+        config->chats.empty() ? "ops-room" : config->chats.front().id, url);
   }
   bool ok = server.Run();
   app.Stop();

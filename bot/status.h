@@ -13,13 +13,13 @@ namespace opsbot {
 
 enum class StatusCode {
   kOk,
-  kInvalidArgument,  // the caller's input is wrong (usage, bad id, bad date)
-  kNotFound,         // a named thing does not exist
-  kPermissionDenied, // the caller's role may not do this
+  kInvalidArgument,     // the caller's input is wrong (usage, bad id, bad date)
+  kNotFound,            // a named thing does not exist
+  kPermissionDenied,    // the caller's role may not do this
   kFailedPrecondition,  // the state forbids it (illegal ticket transition)
-  kAlreadyExists,    // a unique thing exists already (dedupe key, duplicate name)
-  kUnavailable,      // shutting down, or the database is held by another process
-  kInternal,         // a bug or a store failure
+  kAlreadyExists,       // a unique thing exists already (dedupe key, duplicate name)
+  kUnavailable,         // shutting down, or the database is held by another process
+  kInternal,            // a bug or a store failure
 };
 
 class Status {
@@ -54,14 +54,22 @@ inline std::string Status::ToString() const {
 
 inline const char* StatusCodeName(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "ok";
-    case StatusCode::kInvalidArgument: return "invalid_argument";
-    case StatusCode::kNotFound: return "not_found";
-    case StatusCode::kPermissionDenied: return "permission_denied";
-    case StatusCode::kFailedPrecondition: return "failed_precondition";
-    case StatusCode::kAlreadyExists: return "already_exists";
-    case StatusCode::kUnavailable: return "unavailable";
-    case StatusCode::kInternal: return "internal";
+    case StatusCode::kOk:
+      return "ok";
+    case StatusCode::kInvalidArgument:
+      return "invalid_argument";
+    case StatusCode::kNotFound:
+      return "not_found";
+    case StatusCode::kPermissionDenied:
+      return "permission_denied";
+    case StatusCode::kFailedPrecondition:
+      return "failed_precondition";
+    case StatusCode::kAlreadyExists:
+      return "already_exists";
+    case StatusCode::kUnavailable:
+      return "unavailable";
+    case StatusCode::kInternal:
+      return "internal";
   }
   return "unknown";
 }
@@ -70,7 +78,7 @@ inline const char* StatusCodeName(StatusCode code) {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return std::holds_alternative<T>(v_); }

@@ -18,9 +18,9 @@ struct TicketQuery {
   std::string filter = "not_closed";  // not_closed | open | all
   std::optional<int> priority;
   std::optional<std::string> tag;
-  std::optional<std::string> assignee;    // person key
-  std::optional<std::int64_t> cursor;     // only tickets with a smaller id (the previous page's next_cursor)
-  int limit = 50;                         // 1..200
+  std::optional<std::string> assignee;  // person key
+  std::optional<std::int64_t> cursor;   // only tickets with a smaller id (the previous page's next_cursor)
+  int limit = 50;                       // 1..200
 };
 
 class TicketQueries {

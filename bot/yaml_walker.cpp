@@ -198,7 +198,7 @@ std::string YamlWalker::Quote(const YamlScalar& s) {
 }
 
 void YamlWalker::Secret(const YamlMap& m, std::string_view key, std::string* out,
-                      std::vector<std::string>* reasons) {
+                        std::vector<std::string>* reasons) {
   std::optional<YamlField> field = m.Get(key);
   std::optional<YamlScalar> s = field ? AsScalar(*field) : std::nullopt;
   if (!s) {

@@ -9,8 +9,8 @@ namespace opsbot {
 namespace {
 
 bool Matches(const AssignmentRule& rule, const std::vector<std::string>& tags, const std::string& chat_key) {
-  if (!rule.tag.empty() &&
-      std::none_of(tags.begin(), tags.end(), [&](const std::string& t) { return EqualsIgnoreCase(t, rule.tag); }))
+  if (!rule.tag.empty() && std::none_of(tags.begin(), tags.end(),
+                                        [&](const std::string& t) { return EqualsIgnoreCase(t, rule.tag); }))
     return false;
   if (!rule.chat.empty() && !EqualsIgnoreCase(rule.chat, chat_key)) return false;
   return !rule.tag.empty() || !rule.chat.empty();

@@ -10,8 +10,8 @@
 
 namespace opsbot {
 
-void AuditCommand(CommandContext& ctx, store::Connection& conn, const std::string& action, const std::string& entity,
-                  std::int64_t entity_id, const std::string& before, const std::string& after,
-                  const std::string& note = "");
+void AuditCommand(CommandContext& ctx, store::Connection& conn, const std::string& action,
+                  const std::string& entity, std::int64_t entity_id, const std::string& before,
+                  const std::string& after, const std::string& note = "");
 
 }  // namespace opsbot

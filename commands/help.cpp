@@ -39,7 +39,8 @@ std::string Detail(const CommandSpec& s, const CommandContext& ctx) {
   text += "\n" + ctx.T(Msg::kHelpNeeds, ctx.T(RoleMsg(s.role)));
   if (!s.examples.empty()) {
     text += "\n" + ctx.T(Msg::kHelpExamples);
-    for (const auto& e : s.examples) text += "\n  " + e;
+    for (const auto& e : s.examples)
+      text += "\n  " + e;
   }
   return text;
 }

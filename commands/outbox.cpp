@@ -65,10 +65,11 @@ Reply RetryOutbox(CommandContext& ctx, store::Connection& conn) {
     Msg state = row->state == "pending" ? Msg::kOutboxStatePending : Msg::kOutboxStateDelivered;
     return ctx.Refuse(Msg::kOutboxNotDead, *id, ctx.T(state));
   }
-  AuditCommand(ctx, conn, "outbox.retry", "outbox", *id,
-               nlohmann::json{{"state", row->state}, {"attempts", row->attempts}, {"last_error", row->last_error}}
-                   .dump(),
-               nlohmann::json{{"state", "pending"}, {"attempts", 0}}.dump());
+  AuditCommand(
+      ctx, conn, "outbox.retry", "outbox", *id,
+      nlohmann::json{{"state", row->state}, {"attempts", row->attempts}, {"last_error", row->last_error}}
+          .dump(),
+      nlohmann::json{{"state", "pending"}, {"attempts", 0}}.dump());
   return ctx.Ok(Msg::kOutboxRetried, *id, row->destination);
 }
 

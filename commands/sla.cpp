@@ -20,30 +20,32 @@ std::string SlaSummary(const store::TicketRow& t, std::int64_t now, Lang lang) {
   if (t.ack_due_at) {
     if (t.acked_at) {
       std::int64_t took = *t.acked_at - t.created_at;
-      parts.push_back(*t.acked_at <= *t.ack_due_at
-                          ? Tr(lang, Msg::kSlaAckMet, FormatDuration(took, lang))
-                          : Tr(lang, Msg::kSlaAckMissed, FormatDuration(took, lang),
-                               FormatDuration(*t.acked_at - *t.ack_due_at, lang)));
+      parts.push_back(*t.acked_at <= *t.ack_due_at ? Tr(lang, Msg::kSlaAckMet, FormatDuration(took, lang))
+                                                   : Tr(lang, Msg::kSlaAckMissed, FormatDuration(took, lang),
+                                                        FormatDuration(*t.acked_at - *t.ack_due_at, lang)));
     } else if (t.state == "open") {
-      parts.push_back(now < *t.ack_due_at ? Tr(lang, Msg::kSlaAckDue, FormatDuration(*t.ack_due_at - now, lang))
-                                          : Tr(lang, Msg::kSlaAckBreached,
-                                               FormatDuration(now - *t.ack_due_at, lang)));
+      parts.push_back(now < *t.ack_due_at
+                          ? Tr(lang, Msg::kSlaAckDue, FormatDuration(*t.ack_due_at - now, lang))
+                          : Tr(lang, Msg::kSlaAckBreached, FormatDuration(now - *t.ack_due_at, lang)));
     }
   }
   if (t.resolve_due_at) {
     bool stopped = t.state == "resolved" || t.state == "closed";
     if (stopped && t.resolved_at) {
-      parts.push_back(*t.resolved_at <= *t.resolve_due_at
-                          ? Tr(lang, Msg::kSlaResolveMet)
-                          : Tr(lang, Msg::kSlaResolveMissed, FormatDuration(*t.resolved_at - *t.resolve_due_at, lang)));
+      parts.push_back(
+          *t.resolved_at <= *t.resolve_due_at
+              ? Tr(lang, Msg::kSlaResolveMet)
+              : Tr(lang, Msg::kSlaResolveMissed, FormatDuration(*t.resolved_at - *t.resolve_due_at, lang)));
     } else if (!stopped) {
-      parts.push_back(now < *t.resolve_due_at
-                          ? Tr(lang, Msg::kSlaResolveDue, FormatDuration(*t.resolve_due_at - now, lang))
-                          : Tr(lang, Msg::kSlaResolveBreached, FormatDuration(now - *t.resolve_due_at, lang)));
+      parts.push_back(
+          now < *t.resolve_due_at
+              ? Tr(lang, Msg::kSlaResolveDue, FormatDuration(*t.resolve_due_at - now, lang))
+              : Tr(lang, Msg::kSlaResolveBreached, FormatDuration(now - *t.resolve_due_at, lang)));
     }
   }
   std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : " · ") + p;
+  for (const auto& p : parts)
+    out += (out.empty() ? "" : " · ") + p;
   return out;
 }
 

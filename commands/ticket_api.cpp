@@ -7,7 +7,9 @@
 namespace opsbot {
 namespace {
 
-nlohmann::json OptJson(const std::optional<std::int64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
+nlohmann::json OptJson(const std::optional<std::int64_t>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json();
+}
 
 nlohmann::json TicketJson(const store::TicketRow& t) {
   return {{"id", "T-" + std::to_string(t.id)},
@@ -64,14 +66,15 @@ Result<nlohmann::json> StoreTicketQueries::Get(std::int64_t id) {
     nlohmann::json out = TicketJson(*t);
     out["history"] = nlohmann::json::array();
     for (const auto& a : store::AuditRepo(conn).ForEntity("ticket", id)) {
-      out["history"].push_back({{"at", a.at},
-                                {"actor", a.actor},
-                                {"channel", a.channel},
-                                {"integration", a.integration.empty() ? nlohmann::json() : nlohmann::json(a.integration)},
-                                {"action", a.action},
-                                {"before", ParsedOrNull(a.before)},
-                                {"after", ParsedOrNull(a.after)},
-                                {"note", a.note.empty() ? nlohmann::json() : nlohmann::json(a.note)}});
+      out["history"].push_back(
+          {{"at", a.at},
+           {"actor", a.actor},
+           {"channel", a.channel},
+           {"integration", a.integration.empty() ? nlohmann::json() : nlohmann::json(a.integration)},
+           {"action", a.action},
+           {"before", ParsedOrNull(a.before)},
+           {"after", ParsedOrNull(a.after)},
+           {"note", a.note.empty() ? nlohmann::json() : nlohmann::json(a.note)}});
     }
     return out;
   });

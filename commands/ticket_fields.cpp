@@ -72,7 +72,8 @@ Reply Edit(CommandContext& ctx, store::Connection&, store::TicketRow& t, const s
 Reply Tag(CommandContext& ctx, store::Connection&, store::TicketRow& t, const store::TicketRow& before) {
   const Args& a = ctx.args;
   if (a.tags_add.empty() && a.tags_remove.empty()) return ctx.Refuse(Msg::kTicketNoTagChange);
-  for (const auto& tag : a.tags_remove) t.tags.erase(std::remove(t.tags.begin(), t.tags.end(), tag), t.tags.end());
+  for (const auto& tag : a.tags_remove)
+    t.tags.erase(std::remove(t.tags.begin(), t.tags.end(), tag), t.tags.end());
   t.tags.insert(t.tags.end(), a.tags_add.begin(), a.tags_add.end());
   std::sort(t.tags.begin(), t.tags.end());
   t.tags.erase(std::unique(t.tags.begin(), t.tags.end()), t.tags.end());
@@ -88,8 +89,8 @@ Reply Comment(CommandContext& ctx, store::Connection& conn) {
   return ctx.Ok(Msg::kTicketCommented, loaded->id);
 }
 
-CommandSpec Spec(const char* id, const char* name, std::vector<std::string> aliases, std::vector<ArgSpec> extra,
-                 Msg summary, std::vector<std::string> examples, Change change) {
+CommandSpec Spec(const char* id, const char* name, std::vector<std::string> aliases,
+                 std::vector<ArgSpec> extra, Msg summary, std::vector<std::string> examples, Change change) {
   CommandSpec s;
   s.id = id;
   s.name = name;
@@ -115,12 +116,14 @@ std::vector<CommandSpec> TicketFieldSpecs() {
            Msg::kSumTicketAssign, {"ticket assign T-12 @bob", "指派 T-12 @张伟"}, Assign),
       Spec("ticket.unassign", "ticket unassign", {"取消指派"}, {}, Msg::kSumTicketUnassign,
            {"ticket unassign T-12", "取消指派 T-12"}, Unassign),
-      Spec("ticket.priority", "ticket priority", {"优先级", "改优先级"}, {{ArgKind::kPriority, "p1..p4", true, {}}},
-           Msg::kSumTicketPriority, {"ticket priority T-12 p1", "优先级 T-12 p1"}, Priority),
+      Spec("ticket.priority", "ticket priority", {"优先级", "改优先级"},
+           {{ArgKind::kPriority, "p1..p4", true, {}}}, Msg::kSumTicketPriority,
+           {"ticket priority T-12 p1", "优先级 T-12 p1"}, Priority),
       Spec("ticket.edit", "ticket edit", {"修改", "改标题"}, {{ArgKind::kText, "title", true, {}}},
-           Msg::kSumTicketEdit, {"ticket edit T-12 Disk full on db-3 and db-4", "修改 T-12 db-3 与 db-4 磁盘满"}, Edit),
-      Spec("ticket.tag", "ticket tag", {"标签"}, {{ArgKind::kTagEdits, "tags", false, {}}}, Msg::kSumTicketTag,
-           {"ticket tag T-12 #db -#net", "标签 T-12 #数据库"}, Tag),
+           Msg::kSumTicketEdit,
+           {"ticket edit T-12 Disk full on db-3 and db-4", "修改 T-12 db-3 与 db-4 磁盘满"}, Edit),
+      Spec("ticket.tag", "ticket tag", {"标签"}, {{ArgKind::kTagEdits, "tags", false, {}}},
+           Msg::kSumTicketTag, {"ticket tag T-12 #db -#net", "标签 T-12 #数据库"}, Tag),
   };
   CommandSpec comment;
   comment.id = "ticket.comment";

@@ -23,9 +23,11 @@ struct Transition {
 };
 
 const Transition kAck{"ticket.ack", {"open"}, "acked", Msg::kVerbAck, Msg::kTicketAcked};
-const Transition kResolve{"ticket.resolve", {"open", "acked"}, "resolved", Msg::kVerbResolve, Msg::kTicketResolved};
+const Transition kResolve{
+    "ticket.resolve", {"open", "acked"}, "resolved", Msg::kVerbResolve, Msg::kTicketResolved};
 const Transition kClose{"ticket.close", {"resolved"}, "closed", Msg::kVerbClose, Msg::kTicketClosed};
-const Transition kReopen{"ticket.reopen", {"resolved", "closed"}, "open", Msg::kVerbReopen, Msg::kTicketReopened};
+const Transition kReopen{
+    "ticket.reopen", {"resolved", "closed"}, "open", Msg::kVerbReopen, Msg::kTicketReopened};
 
 // Why `tr` cannot start from `state`, and what to do instead.
 Reply Refusal(const CommandContext& ctx, const store::TicketRow& t, const Transition& tr) {
@@ -45,7 +47,8 @@ Reply Apply(CommandContext& ctx, store::Connection& conn, const Transition& tr) 
   auto loaded = LoadTicket(ctx, conn);
   if (!loaded.ok()) return Reply::Refused(ctx.lang, loaded.status().message());
   const store::TicketRow before = loaded.value();
-  if (std::find(tr.from.begin(), tr.from.end(), before.state) == tr.from.end()) return Refusal(ctx, before, tr);
+  if (std::find(tr.from.begin(), tr.from.end(), before.state) == tr.from.end())
+    return Refusal(ctx, before, tr);
 
   store::TicketRow t = before;
   t.state = tr.to;
@@ -92,8 +95,8 @@ CommandSpec Spec(const char* id, const char* name, std::vector<std::string> alia
 
 std::vector<CommandSpec> TicketLifecycleSpecs() {
   return {
-      Spec("ticket.ack", "ticket ack", {"接单", "受理"}, false, Msg::kSumTicketAck, {"ticket ack T-12", "接单 T-12"},
-           kAck),
+      Spec("ticket.ack", "ticket ack", {"接单", "受理"}, false, Msg::kSumTicketAck,
+           {"ticket ack T-12", "接单 T-12"}, kAck),
       Spec("ticket.resolve", "ticket resolve", {"解决"}, true, Msg::kSumTicketResolve,
            {"ticket resolve T-12 freed /var/log", "解决 T-12 已清理日志"}, kResolve),
       Spec("ticket.close", "ticket close", {"关闭", "关单"}, true, Msg::kSumTicketClose,

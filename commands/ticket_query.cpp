@@ -48,12 +48,13 @@ Reply ListTickets(CommandContext& ctx, store::Connection& conn) {
   f.offset = (page - 1) * kPageSize;
 
   std::string text = ctx.T(Msg::kListHeader, total, described, page, pages);
-  for (const auto& t : repo.List(f)) text += "\n" + TicketLine(t, ctx.now, ctx.lang);
+  for (const auto& t : repo.List(f))
+    text += "\n" + TicketLine(t, ctx.now, ctx.lang);
   if (page < pages) {
-    std::string next = ctx.lang == Lang::kZh ? "工单 " + (filters.empty() ? "" : filters + " ") + "第" +
-                                                   std::to_string(page + 1) + "页"
-                                             : "ticket list " + (filters.empty() ? "" : filters + " ") + "page " +
-                                                   std::to_string(page + 1);
+    std::string next =
+        ctx.lang == Lang::kZh
+            ? "工单 " + (filters.empty() ? "" : filters + " ") + "第" + std::to_string(page + 1) + "页"
+            : "ticket list " + (filters.empty() ? "" : filters + " ") + "page " + std::to_string(page + 1);
     text += "\n" + ctx.T(Msg::kListNextPage, next);
   }
   return Reply::Ok(ctx.lang, text);
@@ -86,7 +87,8 @@ std::string HistoryLine(const store::AuditRow& r, const CommandContext& ctx) {
   if (act == "ticket.tag") {
     std::vector<std::string> tags;
     if (after.is_object() && after.contains("tags") && after["tags"].is_array())
-      for (const auto& t : after["tags"]) tags.push_back(t.get<std::string>());
+      for (const auto& t : after["tags"])
+        tags.push_back(t.get<std::string>());
     return ctx.T(Msg::kHistTag, when, r.actor, tags.empty() ? ctx.T(Msg::kNone) : TagList(tags));
   }
   return when + " @" + r.actor + " " + act;
@@ -97,18 +99,22 @@ Reply ShowTicket(CommandContext& ctx, store::Connection& conn) {
   if (!t.ok()) return Reply::Refused(ctx.lang, t.status().message());
   std::vector<std::string> lines;
   lines.push_back(ctx.T(Msg::kShowTitle, t->id, t->priority, t->title));
-  lines.push_back(ctx.T(Msg::kShowState, StateName(t->state, ctx.lang)) + " · " +
-                  ctx.T(Msg::kShowAssignee, t->assignee_key.empty() ? ctx.T(Msg::kNobody) : "@" + t->assignee_key) +
-                  " · " + ctx.T(Msg::kShowReporter, t->reporter_key));
+  lines.push_back(
+      ctx.T(Msg::kShowState, StateName(t->state, ctx.lang)) + " · " +
+      ctx.T(Msg::kShowAssignee, t->assignee_key.empty() ? ctx.T(Msg::kNobody) : "@" + t->assignee_key) +
+      " · " + ctx.T(Msg::kShowReporter, t->reporter_key));
   if (!t->tags.empty()) lines.push_back(ctx.T(Msg::kShowTags, TagList(t->tags)));
   if (!t->chat_key.empty()) lines.push_back(ctx.T(Msg::kShowChat, t->chat_key));
-  lines.push_back(ctx.T(Msg::kShowCreated, FormatLocalTime(t->created_at, ctx.timezone) + " (" + ctx.timezone + ")"));
+  lines.push_back(
+      ctx.T(Msg::kShowCreated, FormatLocalTime(t->created_at, ctx.timezone) + " (" + ctx.timezone + ")"));
   std::string sla = SlaSummary(*t, ctx.now, ctx.lang);
   if (!sla.empty()) lines.push_back(ctx.T(Msg::kShowSla, sla));
   lines.push_back(ctx.T(Msg::kShowHistory));
-  for (const auto& row : store::AuditRepo(conn).ForEntity("ticket", t->id)) lines.push_back("- " + HistoryLine(row, ctx));
+  for (const auto& row : store::AuditRepo(conn).ForEntity("ticket", t->id))
+    lines.push_back("- " + HistoryLine(row, ctx));
   std::string text;
-  for (const auto& l : lines) text += (text.empty() ? "" : "\n") + l;
+  for (const auto& l : lines)
+    text += (text.empty() ? "" : "\n") + l;
   return Reply::Ok(ctx.lang, text);
 }
 

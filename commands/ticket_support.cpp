@@ -24,7 +24,8 @@ void SaveTicketChange(CommandContext& ctx, store::Connection& conn, const std::s
                       const store::TicketRow& before, store::TicketRow after, const std::string& note) {
   after.updated_at = ctx.now;
   store::TicketRepo(conn).Update(after);
-  AuditCommand(ctx, conn, action, "ticket", after.id, TicketSnapshot(before).dump(), TicketSnapshot(after).dump(), note);
+  AuditCommand(ctx, conn, action, "ticket", after.id, TicketSnapshot(before).dump(),
+               TicketSnapshot(after).dump(), note);
 }
 
 void AuditTicketCreated(CommandContext& ctx, store::Connection& conn, const store::TicketRow& ticket) {
@@ -41,7 +42,8 @@ std::string StateName(const std::string& state, Lang lang) {
 
 std::string TagList(const std::vector<std::string>& tags) {
   std::string out;
-  for (const auto& t : tags) out += (out.empty() ? "#" : " #") + t;
+  for (const auto& t : tags)
+    out += (out.empty() ? "#" : " #") + t;
   return out;
 }
 

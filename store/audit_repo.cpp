@@ -54,7 +54,8 @@ std::vector<AuditRow> AuditRepo::ForEntity(const std::string& entity, std::int64
   st.bind(1, entity);
   st.bind(2, static_cast<int64_t>(entity_id));
   std::vector<AuditRow> out;
-  while (st.executeStep()) out.push_back(Read(st));
+  while (st.executeStep())
+    out.push_back(Read(st));
   return out;
 }
 
@@ -62,7 +63,8 @@ std::vector<AuditRow> AuditRepo::Recent(int limit) {
   auto& st = conn_.Prepare(std::string("SELECT ") + kColumns + " FROM audit ORDER BY id DESC LIMIT ?");
   st.bind(1, limit);
   std::vector<AuditRow> out;
-  while (st.executeStep()) out.push_back(Read(st));
+  while (st.executeStep())
+    out.push_back(Read(st));
   return out;
 }
 

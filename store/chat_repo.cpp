@@ -25,10 +25,14 @@ ChatRow Read(SQLite::Statement& st) {
 
 const char* HandleColumn(ChatHandleKind kind) {
   switch (kind) {
-    case ChatHandleKind::kKey: return "key";
-    case ChatHandleKind::kSlack: return "slack_channel_id";
-    case ChatHandleKind::kDingTalk: return "dingtalk_conversation_id";
-    case ChatHandleKind::kWeCom: return "wecom_chat_id";
+    case ChatHandleKind::kKey:
+      return "key";
+    case ChatHandleKind::kSlack:
+      return "slack_channel_id";
+    case ChatHandleKind::kDingTalk:
+      return "dingtalk_conversation_id";
+    case ChatHandleKind::kWeCom:
+      return "wecom_chat_id";
   }
   return "key";
 }
@@ -64,7 +68,8 @@ std::optional<ChatRow> ChatRepo::ByHandle(ChatHandleKind kind, const std::string
 std::vector<ChatRow> ChatRepo::All() {
   auto& st = conn_.Prepare(std::string("SELECT ") + kColumns + " FROM chats ORDER BY id");
   std::vector<ChatRow> out;
-  while (st.executeStep()) out.push_back(Read(st));
+  while (st.executeStep())
+    out.push_back(Read(st));
   return out;
 }
 

@@ -37,7 +37,8 @@ SQLite::Statement& Connection::Prepare(const std::string& sql) {
 }
 
 void Connection::ResetStatements() {
-  for (auto& [sql, st] : statements_) st->tryReset();
+  for (auto& [sql, st] : statements_)
+    st->tryReset();
 }
 
 }  // namespace opsbot::store

@@ -27,10 +27,14 @@ PersonRow Read(SQLite::Statement& st) {
 
 const char* HandleColumn(HandleKind kind) {
   switch (kind) {
-    case HandleKind::kKey: return "key";
-    case HandleKind::kSlack: return "slack_user_id";
-    case HandleKind::kDingTalk: return "dingtalk_staff_id";
-    case HandleKind::kWeCom: return "wecom_userid";
+    case HandleKind::kKey:
+      return "key";
+    case HandleKind::kSlack:
+      return "slack_user_id";
+    case HandleKind::kDingTalk:
+      return "dingtalk_staff_id";
+    case HandleKind::kWeCom:
+      return "wecom_userid";
   }
   return "key";
 }
@@ -58,8 +62,8 @@ std::optional<PersonRow> PersonRepo::ById(std::int64_t id) {
 }
 
 std::optional<PersonRow> PersonRepo::ByHandle(HandleKind kind, const std::string& handle) {
-  auto& st = conn_.Prepare(std::string("SELECT ") + kColumns + " FROM people WHERE " + HandleColumn(kind) +
-                           " = ?");
+  auto& st =
+      conn_.Prepare(std::string("SELECT ") + kColumns + " FROM people WHERE " + HandleColumn(kind) + " = ?");
   st.bind(1, handle);
   if (!st.executeStep()) return std::nullopt;
   return Read(st);
@@ -69,14 +73,16 @@ std::vector<PersonRow> PersonRepo::ByName(const std::string& name) {
   auto& st = conn_.Prepare(std::string("SELECT ") + kColumns + " FROM people WHERE name = ? ORDER BY id");
   st.bind(1, name);
   std::vector<PersonRow> out;
-  while (st.executeStep()) out.push_back(Read(st));
+  while (st.executeStep())
+    out.push_back(Read(st));
   return out;
 }
 
 std::vector<PersonRow> PersonRepo::All() {
   auto& st = conn_.Prepare(std::string("SELECT ") + kColumns + " FROM people ORDER BY id");
   std::vector<PersonRow> out;
-  while (st.executeStep()) out.push_back(Read(st));
+  while (st.executeStep())
+    out.push_back(Read(st));
   return out;
 }
 

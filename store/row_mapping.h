@@ -15,7 +15,9 @@ inline std::optional<std::int64_t> OptInt(const SQLite::Column& c) {
   return c.getInt64();
 }
 
-inline std::string Text(const SQLite::Column& c) { return c.isNull() ? std::string() : c.getString(); }
+inline std::string Text(const SQLite::Column& c) {
+  return c.isNull() ? std::string() : c.getString();
+}
 
 // Binds NULL for an empty string, so UNIQUE handle columns allow many people without a handle.
 inline void BindTextOrNull(SQLite::Statement& st, int index, const std::string& value) {

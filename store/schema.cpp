@@ -7,9 +7,13 @@
 
 namespace opsbot::store {
 
-int LatestSchemaVersion() { return Migrations().empty() ? 0 : Migrations().back().version; }
+int LatestSchemaVersion() {
+  return Migrations().empty() ? 0 : Migrations().back().version;
+}
 
-int SchemaVersion(Connection& conn) { return conn.db().execAndGet("PRAGMA user_version").getInt(); }
+int SchemaVersion(Connection& conn) {
+  return conn.db().execAndGet("PRAGMA user_version").getInt();
+}
 
 Result<int> Migrate(Connection& conn) {
   try {

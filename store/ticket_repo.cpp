@@ -74,7 +74,8 @@ Where BuildWhere(const TicketFilter& f, bool for_listing) {
     terms.push_back("t.id < ?");
     w.values.emplace_back(*f.before_id);
   }
-  for (std::size_t i = 0; i < terms.size(); ++i) w.sql += (i ? " AND " : " WHERE ") + terms[i];
+  for (std::size_t i = 0; i < terms.size(); ++i)
+    w.sql += (i ? " AND " : " WHERE ") + terms[i];
   return w;
 }
 
@@ -153,9 +154,11 @@ std::vector<TicketRow> TicketRepo::List(const TicketFilter& f) {
   st.bind(next, f.limit);
   st.bind(next + 1, f.offset);
   std::vector<TicketRow> out;
-  while (st.executeStep()) out.push_back(Read(st));
+  while (st.executeStep())
+    out.push_back(Read(st));
   st.reset();
-  for (auto& r : out) r.tags = TagsOf(r.id);
+  for (auto& r : out)
+    r.tags = TagsOf(r.id);
   return out;
 }
 
@@ -171,7 +174,8 @@ std::vector<std::string> TicketRepo::TagsOf(std::int64_t id) {
   auto& st = conn_.Prepare("SELECT tag FROM ticket_tags WHERE ticket_id = ? ORDER BY tag");
   st.bind(1, static_cast<int64_t>(id));
   std::vector<std::string> tags;
-  while (st.executeStep()) tags.push_back(st.getColumn(0).getString());
+  while (st.executeStep())
+    tags.push_back(st.getColumn(0).getString());
   return tags;
 }
 

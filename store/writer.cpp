@@ -11,7 +11,9 @@ namespace opsbot::store {
 Writer::Writer(std::unique_ptr<Connection> conn, Options options)
     : conn_(std::move(conn)), options_(std::move(options)), thread_([this] { Loop(); }) {}
 
-Writer::~Writer() { Stop(); }
+Writer::~Writer() {
+  Stop();
+}
 
 void Writer::Submit(Work work, Done done) {
   {
@@ -82,9 +84,9 @@ void Writer::RunBatch(std::deque<Item>& batch) {
     }
     auto commit_start = std::chrono::steady_clock::now();
     conn_->Exec("COMMIT");
-    commit_micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                        std::chrono::steady_clock::now() - commit_start)
-                        .count();
+    commit_micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - commit_start)
+            .count();
   } catch (const SQLite::Exception& e) {
     commit_status = Status::Internal(std::string("commit failed: ") + e.what());
     spdlog::error("writer: batch of {} not committed: {}", batch.size(), e.what());

@@ -97,7 +97,7 @@ Result<T> Writer::Run(std::function<Result<T>(Connection&)> fn) {
       [&](const Status& s) { committed.set_value(s); });
   Status s = future.get();
   if (out.has_value() && !out->ok()) return std::move(*out);  // the work's own refusal
-  if (!s.ok()) return s;                                       // rolled back, commit failed, or stopping
+  if (!s.ok()) return s;                                      // rolled back, commit failed, or stopping
   return std::move(*out);
 }
 

@@ -9,7 +9,8 @@ namespace opsbot {
 namespace {
 
 TEST(ApiTokensTest, FindsTheIntegrationOfAToken) {
-  ApiTokens tokens({{"ci", "0123456789abcdef-ci", Role::kAgent}, {"grafana", "0123456789abcdef-gf", Role::kMember}});
+  ApiTokens tokens(
+      {{"ci", "0123456789abcdef-ci", Role::kAgent}, {"grafana", "0123456789abcdef-gf", Role::kMember}});
   auto ci = tokens.Find("0123456789abcdef-ci");
   ASSERT_TRUE(ci);
   EXPECT_EQ(ci->name, "ci");

@@ -47,7 +47,8 @@ TEST(ConfigServerSectionsTest, TokensFromTheEnvironmentWithRoles) {
   ASSERT_TRUE(off.errors.empty());
   EXPECT_TRUE(off.config->api.tokens.empty());
   bool noticed = false;
-  for (const auto& n : off.config->notices) noticed |= n.find("api token 'ci': off (TOK is not set)") != std::string::npos;
+  for (const auto& n : off.config->notices)
+    noticed |= n.find("api token 'ci': off (TOK is not set)") != std::string::npos;
   EXPECT_TRUE(noticed);
 }
 

@@ -59,9 +59,11 @@ TEST(MetricsTest, ConcurrentIncrementsAreNotLost) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t)
     threads.emplace_back([&f, t] {
-      for (int i = 0; i < 10000; ++i) f.With({std::to_string((t + i) % 3)}).Inc();
+      for (int i = 0; i < 10000; ++i)
+        f.With({std::to_string((t + i) % 3)}).Inc();
     });
-  for (auto& t : threads) t.join();
+  for (auto& t : threads)
+    t.join();
   EXPECT_EQ(f.With({"0"}).value() + f.With({"1"}).value() + f.With({"2"}).value(), 80000u);
 }
 

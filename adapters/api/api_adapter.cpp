@@ -31,12 +31,13 @@ std::string StringField(const nlohmann::json& body, const char* key, bool requir
 
 std::optional<Integration> Authorize(const ApiDeps& d, const httplib::Request& req, httplib::Response& res) {
   auto tokens = d.tokens();
-  std::optional<Integration> who =
-      tokens && req.has_header("Authorization") ? tokens->FromAuthorization(req.get_header_value("Authorization"))
-                                                : std::nullopt;
+  std::optional<Integration> who = tokens && req.has_header("Authorization")
+                                       ? tokens->FromAuthorization(req.get_header_value("Authorization"))
+                                       : std::nullopt;
   if (!who) {
     res.set_header("WWW-Authenticate", "Bearer");
-    SendJson(res, 401, JsonError("unauthorized", "a valid 'Authorization: Bearer <token>' header is required"));
+    SendJson(res, 401,
+             JsonError("unauthorized", "a valid 'Authorization: Bearer <token>' header is required"));
   }
   return who;
 }
@@ -65,12 +66,15 @@ void ListTickets(const ApiDeps& d, const httplib::Request& req, httplib::Respons
   nlohmann::json errors = nlohmann::json::object();
   if (req.has_param("filter")) {
     q.filter = req.get_param_value("filter");
-    if (q.filter != "not_closed" && q.filter != "open" && q.filter != "all") errors["filter"] = "not_closed, open or all";
+    if (q.filter != "not_closed" && q.filter != "open" && q.filter != "all")
+      errors["filter"] = "not_closed, open or all";
   }
   if (req.has_param("priority")) {
     auto p = PositiveInt(req.get_param_value("priority"));
-    if (!p || *p > 4) errors["priority"] = "1 to 4";
-    else q.priority = static_cast<int>(*p);
+    if (!p || *p > 4)
+      errors["priority"] = "1 to 4";
+    else
+      q.priority = static_cast<int>(*p);
   }
   if (req.has_param("tag")) q.tag = req.get_param_value("tag");
   if (req.has_param("assignee")) q.assignee = req.get_param_value("assignee");
@@ -80,10 +84,13 @@ void ListTickets(const ApiDeps& d, const httplib::Request& req, httplib::Respons
   }
   if (req.has_param("limit")) {
     auto l = PositiveInt(req.get_param_value("limit"));
-    if (!l || *l > 200) errors["limit"] = "1 to 200";
-    else q.limit = static_cast<int>(*l);
+    if (!l || *l > 200)
+      errors["limit"] = "1 to 200";
+    else
+      q.limit = static_cast<int>(*l);
   }
-  if (!errors.empty()) return SendJson(res, 400, JsonError("invalid_query", "invalid query parameters", errors));
+  if (!errors.empty())
+    return SendJson(res, 400, JsonError("invalid_query", "invalid query parameters", errors));
   auto out = d.tickets.List(q);
   if (!out.ok()) {
     bool missing = out.status().code() == StatusCode::kNotFound;
@@ -125,7 +132,8 @@ MessageRequest ParseMessageRequest(std::string_view body) {
   m.user_name = StringField(*json, "user_name", false, kMaxNameBytes, errors);
   if (!errors.empty()) {
     std::string names;
-    for (auto it = errors.begin(); it != errors.end(); ++it) names += (names.empty() ? "" : ", ") + it.key();
+    for (auto it = errors.begin(); it != errors.end(); ++it)
+      names += (names.empty() ? "" : ", ") + it.key();
     out.status = 400;
     out.error_body = JsonError("invalid_fields", "invalid fields: " + names, errors);
     return out;

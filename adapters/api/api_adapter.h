@@ -1,9 +1,10 @@
 // The generic JSON chat adapter and the read API, for any system that can send JSON.
 //
 //   POST /api/v1/messages      {"user":"alice","chat":"ops-room","text":"ticket new ..."}
-//                              → {"reply":"...","outcome":"ok","command":"ticket.new","lang":"en","mentions":[]}
-//   GET  /api/v1/tickets       ?filter=not_closed|open|all&priority=1..4&tag=db&assignee=bob&limit=N&cursor=ID
-//   GET  /api/v1/tickets/T-n   one ticket with its history
+//                              →
+//                              {"reply":"...","outcome":"ok","command":"ticket.new","lang":"en","mentions":[]}
+//   GET  /api/v1/tickets ?filter=not_closed|open|all&priority=1..4&tag=db&assignee=bob&limit=N&cursor=ID GET
+//   /api/v1/tickets/T-n   one ticket with its history
 //
 // Every route needs "Authorization: Bearer <token>"; the token names the integration (recorded in audit
 // rows) and the highest role it may act with. Errors are JSON: 400 (malformed, too deep, missing or

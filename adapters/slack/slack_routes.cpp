@@ -18,9 +18,9 @@ bool Verified(const SlackRouteDeps& d, const httplib::Request& req, httplib::Res
     SendJson(res, 404, JsonError("not_found", "Slack is not configured"));
     return false;
   }
-  SignatureCheck check = VerifySlackSignature(secret, req.get_header_value("X-Slack-Request-Timestamp"),
-                                              req.get_header_value("X-Slack-Signature"), req.body,
-                                              d.clock.Now());
+  SignatureCheck check =
+      VerifySlackSignature(secret, req.get_header_value("X-Slack-Request-Timestamp"),
+                           req.get_header_value("X-Slack-Signature"), req.body, d.clock.Now());
   if (check == SignatureCheck::kOk) return true;
   spdlog::warn("slack: refused {} ({} signature)", req.path, SignatureCheckName(check));
   SendJson(res, 401, JsonError("invalid_request", "invalid request signature"));

@@ -80,7 +80,8 @@ TEST(CliE2E, SighupReloadsAndABadReloadKeepsTheOldConfig) {
 
   // carol becomes an agent.
   std::string config = ExampleConfig();
-  config = std::regex_replace(config, std::regex("role: member"), "role: agent", std::regex_constants::format_first_only);
+  config = std::regex_replace(config, std::regex("role: member"), "role: agent",
+                              std::regex_constants::format_first_only);
   env.WriteConfig(config);
   p.Signal(SIGHUP);
   p.ReadStderrUntil("config reloaded");

@@ -16,7 +16,8 @@ std::vector<std::string> AuditActions(const OpsbotEnv& env, int ticket) {
   SQLite::Statement st(*db, "SELECT action FROM audit WHERE entity = 'ticket' AND entity_id = ? ORDER BY id");
   st.bind(1, ticket);
   std::vector<std::string> out;
-  while (st.executeStep()) out.push_back(st.getColumn(0).getString());
+  while (st.executeStep())
+    out.push_back(st.getColumn(0).getString());
   return out;
 }
 
@@ -30,10 +31,10 @@ TEST(ConsoleE2E, EnglishLifecycle) {
   EXPECT_THAT(r[1], HasSubstr("T-1 [P1] open Disk full on db-3 · @bob · #db"));
 
   r = env.Console("bob", "ops-room",
-                  {"ticket ack T-1", "ticket comment T-1 looking at it", "ticket priority T-1 p2", "ticket tag T-1 #disk -#db",
-                   "ticket edit T-1 Disk full on db-3 and db-4", "ticket resolve T-1 freed /var/log", "ticket close T-1",
-                   "ticket reopen T-1 filling again", "ticket unassign T-1", "ticket assign T-1 @zhangwei",
-                   "ticket show T-1"});
+                  {"ticket ack T-1", "ticket comment T-1 looking at it", "ticket priority T-1 p2",
+                   "ticket tag T-1 #disk -#db", "ticket edit T-1 Disk full on db-3 and db-4",
+                   "ticket resolve T-1 freed /var/log", "ticket close T-1", "ticket reopen T-1 filling again",
+                   "ticket unassign T-1", "ticket assign T-1 @zhangwei", "ticket show T-1"});
   ASSERT_EQ(r.size(), 11u);
   EXPECT_THAT(r[0], HasSubstr("T-1 acked by @bob."));
   EXPECT_THAT(r[1], HasSubstr("Comment added to T-1."));
@@ -57,13 +58,14 @@ TEST(ConsoleE2E, EnglishLifecycle) {
   EXPECT_THAT(show, HasSubstr("@bob reopened it: filling again"));
 
   EXPECT_EQ(AuditActions(env, 1),
-            (std::vector<std::string>{"ticket.new", "ticket.ack", "ticket.comment", "ticket.priority", "ticket.tag",
-                                      "ticket.edit", "ticket.resolve", "ticket.close", "ticket.reopen",
-                                      "ticket.unassign", "ticket.assign"}));
+            (std::vector<std::string>{"ticket.new", "ticket.ack", "ticket.comment", "ticket.priority",
+                                      "ticket.tag", "ticket.edit", "ticket.resolve", "ticket.close",
+                                      "ticket.reopen", "ticket.unassign", "ticket.assign"}));
   auto db = env.Db();
-  SQLite::Statement st(*db,
-                       "SELECT a.actor, a.channel, c.key, a.before, a.after FROM audit a LEFT JOIN chats c ON "
-                       "c.id = a.chat_id WHERE a.entity = 'ticket' AND a.action = 'ticket.close'");
+  SQLite::Statement st(
+      *db,
+      "SELECT a.actor, a.channel, c.key, a.before, a.after FROM audit a LEFT JOIN chats c ON "
+      "c.id = a.chat_id WHERE a.entity = 'ticket' AND a.action = 'ticket.close'");
   ASSERT_TRUE(st.executeStep());
   EXPECT_EQ(st.getColumn(0).getString(), "bob");
   EXPECT_EQ(st.getColumn(1).getString(), "console");
@@ -76,8 +78,9 @@ TEST(ConsoleE2E, ChineseLifecycle) {
   OpsbotEnv env;
   // zhangwei's language is zh; ops-cn assigns round-robin over team sre (alice, bob, zhangwei).
   auto r = env.Console("zhangwei", "ops-cn",
-                       {"建单 数据库连接池耗尽 p2", "建单　订单服务超时　ｐ１　＃支付", "工单", "接单 T-1", "备注 T-1 正在排查",
-                        "解决 T-1 已扩容连接池", "关闭 T-1", "查看 T-1", "重开 T-1 又出现了", "工单 全部"});
+                       {"建单 数据库连接池耗尽 p2", "建单　订单服务超时　ｐ１　＃支付", "工单", "接单 T-1",
+                        "备注 T-1 正在排查", "解决 T-1 已扩容连接池", "关闭 T-1", "查看 T-1",
+                        "重开 T-1 又出现了", "工单 全部"});
   ASSERT_EQ(r.size(), 10u);
   EXPECT_THAT(r[0], HasSubstr("已创建工单 T-1 [P2]：数据库连接池耗尽"));
   EXPECT_THAT(r[0], HasSubstr("按规则（ops-cn → sre）指派给 @alice"));
@@ -117,11 +120,12 @@ TEST(ConsoleE2E, RefusalsChangeNothing) {
   const auto audit_before = env.Count("SELECT count(*) FROM audit");
 
   auto r = env.Console("carol", "ops-room",
-                       {"ticket ack T-1", "ticket close T-1", "ticket new", "tiket list", "ticket foo", "ticket show T-999",
-                        "ticket show abc", "ticket comment T-1", "ticket list page 0", "blah", "ticket new x @bob @carol",
-                        "ticket list page 5"});
+                       {"ticket ack T-1", "ticket close T-1", "ticket new", "tiket list", "ticket foo",
+                        "ticket show T-999", "ticket show abc", "ticket comment T-1", "ticket list page 0",
+                        "blah", "ticket new x @bob @carol", "ticket list page 5"});
   ASSERT_EQ(r.size(), 12u);
-  EXPECT_THAT(r[0], HasSubstr("You may not run 'ticket ack': it needs the agent role, and you are a member."));
+  EXPECT_THAT(r[0],
+              HasSubstr("You may not run 'ticket ack': it needs the agent role, and you are a member."));
   EXPECT_THAT(r[1], HasSubstr("needs the agent role"));
   EXPECT_THAT(r[2], HasSubstr("Missing title."));
   EXPECT_THAT(r[2], HasSubstr("Usage: ticket new <title> [p1..p4] [#tag ...] [@assignee]"));
@@ -138,10 +142,11 @@ TEST(ConsoleE2E, RefusalsChangeNothing) {
   EXPECT_THAT(r[10], HasSubstr("given more than once"));
   EXPECT_THAT(r[11], HasSubstr("There is no page 5"));
 
-  r = env.Console("bob", "ops-room",
-                  {"ticket close T-1", "ticket reopen T-1", "ticket assign T-1 @nobody", "ticket priority T-1 p9",
-                   "ticket unassign T-1", "ticket tag T-1", "ticket resolve T-1", "ticket ack T-1", "ticket resolve T-1",
-                   "ticket close T-1", "ticket close T-1", "ticket assign T-1 @bob", "ticket priority T-1 p3"});
+  r = env.Console(
+      "bob", "ops-room",
+      {"ticket close T-1", "ticket reopen T-1", "ticket assign T-1 @nobody", "ticket priority T-1 p9",
+       "ticket unassign T-1", "ticket tag T-1", "ticket resolve T-1", "ticket ack T-1", "ticket resolve T-1",
+       "ticket close T-1", "ticket close T-1", "ticket assign T-1 @bob", "ticket priority T-1 p3"});
   ASSERT_EQ(r.size(), 13u);
   EXPECT_THAT(r[0], HasSubstr("T-1 is open: it cannot be closed. Resolve it first: ticket resolve T-1"));
   EXPECT_THAT(r[1], HasSubstr("T-1 is open: it cannot be reopened. It is still being worked on."));
@@ -196,7 +201,8 @@ TEST(ConsoleE2E, RoundRobinSurvivesRestarts) {
     ASSERT_EQ(r.size(), 1u);
     auto at = r[0].find("指派给 @");
     ASSERT_NE(at, std::string::npos) << r[0];
-    assigned.push_back(r[0].substr(at + std::string("指派给 @").size(), r[0].find("。", at) - at - std::string("指派给 @").size()));
+    assigned.push_back(r[0].substr(at + std::string("指派给 @").size(),
+                                   r[0].find("。", at) - at - std::string("指派给 @").size()));
   }
   EXPECT_EQ(assigned, (std::vector<std::string>{"alice", "bob", "zhangwei", "alice"}));
 }
@@ -206,18 +212,21 @@ TEST(ConsoleE2E, UnknownUserIsAMember) {
   auto r = env.Console("dave", "ops-room", {"ticket new VPN down", "ticket ack T-1", "ticket list mine"});
   EXPECT_THAT(r[0], HasSubstr("Created T-1"));
   EXPECT_THAT(r[1], HasSubstr("you are a member"));
-  EXPECT_EQ(env.Count("SELECT count(*) FROM people WHERE key = 'dave' AND role = 'member' AND from_config = 0"), 1);
+  EXPECT_EQ(
+      env.Count("SELECT count(*) FROM people WHERE key = 'dave' AND role = 'member' AND from_config = 0"), 1);
 }
 
 TEST(ConsoleE2E, ListFiltersAndPages) {
   OpsbotEnv env;
   std::vector<std::string> lines;
   for (int i = 1; i <= 23; ++i)
-    lines.push_back("ticket new item " + std::to_string(i) + (i % 2 ? " p1" : " p4") + (i % 5 == 0 ? " #net" : ""));
+    lines.push_back("ticket new item " + std::to_string(i) + (i % 2 ? " p1" : " p4") +
+                    (i % 5 == 0 ? " #net" : ""));
   env.Console("alice", "ops-room", lines);
-  auto r = env.Console("bob", "ops-room",
-                       {"ticket list", "ticket list page 3", "ticket list p1", "ticket list #net", "ticket resolve T-23",
-                        "ticket list open", "ticket list all", "ticket ack T-22", "ticket list mine", "ticket list @bob"});
+  auto r = env.Console(
+      "bob", "ops-room",
+      {"ticket list", "ticket list page 3", "ticket list p1", "ticket list #net", "ticket resolve T-23",
+       "ticket list open", "ticket list all", "ticket ack T-22", "ticket list mine", "ticket list @bob"});
   EXPECT_THAT(r[0], HasSubstr("Tickets (not closed): 23, page 1 of 3"));
   EXPECT_THAT(r[0], HasSubstr("T-23 [P1]"));
   EXPECT_THAT(r[0], HasSubstr("Next page: ticket list page 2"));

@@ -28,13 +28,15 @@ std::set<std::int64_t> AcknowledgedIds(const std::string& out) {
 std::set<std::int64_t> StoredIds(SQLite::Database& db) {
   std::set<std::int64_t> ids;
   SQLite::Statement st(db, "SELECT id FROM tickets");
-  while (st.executeStep()) ids.insert(st.getColumn(0).getInt64());
+  while (st.executeStep())
+    ids.insert(st.getColumn(0).getInt64());
   return ids;
 }
 
 std::string Lines(const std::string& prefix, int from, int to) {
   std::string s;
-  for (int i = from; i < to; ++i) s += prefix + " " + std::to_string(i) + "\n";
+  for (int i = from; i < to; ++i)
+    s += prefix + " " + std::to_string(i) + "\n";
   return s;
 }
 
@@ -42,7 +44,8 @@ TEST(DurabilityE2E, RestartKeepsEveryTicket) {
   OpsbotEnv env;
   for (int round = 0; round < 3; ++round) {
     std::vector<std::string> lines;
-    for (int i = 0; i < 20; ++i) lines.push_back("ticket new restart " + std::to_string(round) + "-" + std::to_string(i));
+    for (int i = 0; i < 20; ++i)
+      lines.push_back("ticket new restart " + std::to_string(round) + "-" + std::to_string(i));
     auto r = env.Console("alice", "ops-room", lines);
     ASSERT_EQ(r.size(), 20u);
   }
@@ -58,7 +61,8 @@ TEST(DurabilityE2E, KillNineLosesNoAcknowledgedTicket) {
   Subprocess p(env.Argv({"console", "--user", "alice", "--chat", "ops-room"}));
   std::atomic<bool> stop{false};
   std::thread feeder([&] {
-    for (int batch = 0; !stop.load() && batch < 400; ++batch) p.Write(Lines("ticket new load", batch * 50, batch * 50 + 50));
+    for (int batch = 0; !stop.load() && batch < 400; ++batch)
+      p.Write(Lines("ticket new load", batch * 50, batch * 50 + 50));
   });
   // Wait until a good number of replies came back, then pull the plug in the middle of the load.
   p.ReadStdoutUntil("Created T-300 ", 30000);
@@ -71,7 +75,8 @@ TEST(DurabilityE2E, KillNineLosesNoAcknowledgedTicket) {
 
   auto db = env.Db();
   std::set<std::int64_t> stored = StoredIds(*db);
-  for (std::int64_t id : acknowledged) EXPECT_TRUE(stored.count(id)) << "T-" << id << " was acknowledged but lost";
+  for (std::int64_t id : acknowledged)
+    EXPECT_TRUE(stored.count(id)) << "T-" << id << " was acknowledged but lost";
   EXPECT_EQ(db->execAndGet("PRAGMA integrity_check").getString(), "ok");
   // Every stored ticket has its audit row: the change and its audit committed together.
   EXPECT_EQ(env.Count("SELECT count(*) FROM tickets t WHERE NOT EXISTS (SELECT 1 FROM audit a WHERE "
@@ -113,16 +118,19 @@ TEST(DurabilityE2E, BackupUnderLoadRestoresEveryCommittedTicket) {
 
   // Restoring into a fresh database brings back every ticket acknowledged before the backup started.
   std::string restored = env.File("restored/opsbot.db");
-  status = RunToEnd({OPSBOT_BINARY, "--config", env.config_path(), "--db", restored, "restore", backup}, "", &out, &err);
+  status = RunToEnd({OPSBOT_BINARY, "--config", env.config_path(), "--db", restored, "restore", backup}, "",
+                    &out, &err);
   ASSERT_EQ(status, 0) << err;
   EXPECT_THAT(out, HasSubstr("restored " + restored));
   SQLite::Database db(restored, SQLite::OPEN_READONLY);
   std::set<std::int64_t> stored = StoredIds(db);
-  for (std::int64_t id : before_backup) EXPECT_TRUE(stored.count(id)) << "T-" << id << " missing from the backup";
+  for (std::int64_t id : before_backup)
+    EXPECT_TRUE(stored.count(id)) << "T-" << id << " missing from the backup";
   // And opsbot runs on it.
   std::string listing;
-  status = RunToEnd({OPSBOT_BINARY, "--config", env.config_path(), "--db", restored, "console", "--user", "alice"},
-                    "ticket list all\n", &listing, &err);
+  status =
+      RunToEnd({OPSBOT_BINARY, "--config", env.config_path(), "--db", restored, "console", "--user", "alice"},
+               "ticket list all\n", &listing, &err);
   EXPECT_EQ(status, 0) << err;
   EXPECT_THAT(listing, HasSubstr("Tickets (all): " + std::to_string(stored.size())));
 

@@ -29,13 +29,16 @@ std::string SlackConfig(const OpsbotEnv& env, const FakeSlack& fake, int pace_ms
 }
 
 std::vector<std::string> SlackEnv() {
-  return {std::string("OPSBOT_SLACK_SIGNING_SECRET=") + kSecret, std::string("OPSBOT_SLACK_BOT_TOKEN=") + kToken};
+  return {std::string("OPSBOT_SLACK_SIGNING_SECRET=") + kSecret,
+          std::string("OPSBOT_SLACK_BOT_TOKEN=") + kToken};
 }
 
 httplib::Result PostSigned(const OpsbotServer& server, const std::string& path, const std::string& body,
-                           const std::string& content_type, long ts_offset = 0, const std::string& secret = kSecret) {
+                           const std::string& content_type, long ts_offset = 0,
+                           const std::string& secret = kSecret) {
   std::string ts = std::to_string(std::time(nullptr) + ts_offset);
-  httplib::Headers h = {{"X-Slack-Request-Timestamp", ts}, {"X-Slack-Signature", SlackSignature(secret, ts, body)}};
+  httplib::Headers h = {{"X-Slack-Request-Timestamp", ts},
+                        {"X-Slack-Signature", SlackSignature(secret, ts, body)}};
   return server.Client()->Post(path.c_str(), h, body, content_type.c_str());
 }
 
@@ -47,13 +50,17 @@ std::string MentionEvent(const std::string& event_id, const std::string& text, c
                       {"event_time", 1},
                       {"authorizations", {{{"user_id", "UBOT"}, {"is_bot", true}}}},
                       {"event",
-                       {{"type", "app_mention"}, {"user", "U0FAKEALICE"}, {"channel", "C0FAKEOPS"},
-                        {"text", "<@UBOT> " + text}, {"ts", ts}}}};
+                       {{"type", "app_mention"},
+                        {"user", "U0FAKEALICE"},
+                        {"channel", "C0FAKEOPS"},
+                        {"text", "<@UBOT> " + text},
+                        {"ts", ts}}}};
   return j.dump();
 }
 
 std::string SlashForm(const std::string& trigger, const std::string& text) {
-  return "token=x&team_id=T1&team_domain=t&channel_id=C0FAKEOPS&channel_name=ops&user_id=U0FAKEBOB&user_name=bob"
+  return "token=x&team_id=T1&team_domain=t&channel_id=C0FAKEOPS&channel_name=ops&user_id=U0FAKEBOB&user_name="
+         "bob"
          "&command=%2Fops&text=" +
          text + "&response_url=http%3A%2F%2F127.0.0.1%3A1%2Fx&trigger_id=" + trigger;
 }
@@ -65,8 +72,8 @@ TEST(SlackE2E, SignedMentionAndSlashCommandCreateTicketsAndRepliesArrive) {
   OpsbotServer server(env, SlackEnv());
   ASSERT_TRUE(server.started()) << server.error();
 
-  auto r = PostSigned(server, "/slack/events", MentionEvent("Ev1", "ticket new Disk full on db-3 p1", "111.1"),
-                      "application/json");
+  auto r = PostSigned(server, "/slack/events",
+                      MentionEvent("Ev1", "ticket new Disk full on db-3 p1", "111.1"), "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   ASSERT_TRUE(fake.WaitForDelivered(1, 5000));
@@ -105,7 +112,9 @@ TEST(SlackE2E, SignedMentionAndSlashCommandCreateTicketsAndRepliesArrive) {
   ASSERT_TRUE(r);
   EXPECT_THAT(BodyJson(r)["text"].get<std::string>(), HasSubstr("T-1 is now assigned to"));
   EXPECT_EQ(server.Stop(), 0);
-  EXPECT_EQ(env.Count("SELECT count(*) FROM tickets WHERE assignee_id = (SELECT id FROM people WHERE key = 'bob')"), 1);
+  EXPECT_EQ(
+      env.Count("SELECT count(*) FROM tickets WHERE assignee_id = (SELECT id FROM people WHERE key = 'bob')"),
+      1);
   EXPECT_EQ(env.Count("SELECT count(*) FROM tickets"), 2);
   EXPECT_EQ(env.Count("SELECT count(*) FROM dedupe_keys"), 3);
   EXPECT_EQ(fake.delivered().size(), 1u);
@@ -129,7 +138,8 @@ TEST(SlackE2E, ForgedStaleAndUnsignedRequestsAre401AndChangeNothing) {
   EXPECT_EQ(r->status, 401);
   // Signed, then tampered with.
   std::string ts = std::to_string(std::time(nullptr));
-  httplib::Headers h = {{"X-Slack-Request-Timestamp", ts}, {"X-Slack-Signature", SlackSignature(kSecret, ts, body)}};
+  httplib::Headers h = {{"X-Slack-Request-Timestamp", ts},
+                        {"X-Slack-Signature", SlackSignature(kSecret, ts, body)}};
   std::string tampered = std::regex_replace(body, std::regex("forged"), "tampered");
   r = server.Client()->Post("/slack/events", h, tampered, "application/json");
   ASSERT_TRUE(r);
@@ -156,7 +166,8 @@ TEST(SlackE2E, EveryReplyArrivesInOrderAtThePaceThroughFailures) {
   const int n = 8;
   for (int i = 0; i < n; ++i) {
     auto r = PostSigned(server, "/slack/events",
-                        MentionEvent("Ev" + std::to_string(i), "ticket new order " + std::to_string(i), "1." + std::to_string(i)),
+                        MentionEvent("Ev" + std::to_string(i), "ticket new order " + std::to_string(i),
+                                     "1." + std::to_string(i)),
                         "application/json");
     ASSERT_TRUE(r);
     ASSERT_EQ(r->status, 200);
@@ -183,7 +194,8 @@ TEST(SlackE2E, EveryReplyArrivesInOrderAtThePaceThroughFailures) {
     seen.push_back(k);
   }
   std::vector<int> expected;
-  for (int i = 0; i < n; ++i) expected.push_back(i);
+  for (int i = 0; i < n; ++i)
+    expected.push_back(i);
   EXPECT_EQ(seen, expected);
   EXPECT_LE(duplicates, 1);
   EXPECT_EQ(fake.pace_violations(), 0);
@@ -202,7 +214,8 @@ TEST(SlackE2E, KillNineWithMessagesPendingDeliversThemAfterRestart) {
     ASSERT_TRUE(server.started()) << server.error();
     for (int i = 0; i < n; ++i) {
       auto r = PostSigned(server, "/slack/events",
-                          MentionEvent("EvK" + std::to_string(i), "ticket new pending " + std::to_string(i), "2." + std::to_string(i)),
+                          MentionEvent("EvK" + std::to_string(i), "ticket new pending " + std::to_string(i),
+                                       "2." + std::to_string(i)),
                           "application/json");
       ASSERT_TRUE(r);
       ASSERT_EQ(r->status, 200);

@@ -36,7 +36,8 @@ std::vector<std::string> OpsbotEnv::Console(const std::string& user, const std::
                                             const std::vector<std::string>& lines, int* exit_status,
                                             std::string* err) const {
   std::string input;
-  for (const auto& l : lines) input += l + "\n";
+  for (const auto& l : lines)
+    input += l + "\n";
   std::string out, errors;
   int status = RunToEnd(Argv({"console", "--user", user, "--chat", chat}), input, &out, &errors);
   if (exit_status) *exit_status = status;
@@ -48,6 +49,8 @@ std::unique_ptr<SQLite::Database> OpsbotEnv::Db() const {
   return std::make_unique<SQLite::Database>(db_path_, SQLite::OPEN_READONLY);
 }
 
-std::int64_t OpsbotEnv::Count(const std::string& sql) const { return Db()->execAndGet(sql).getInt64(); }
+std::int64_t OpsbotEnv::Count(const std::string& sql) const {
+  return Db()->execAndGet(sql).getInt64();
+}
 
 }  // namespace opsbot::testing

@@ -19,9 +19,11 @@ namespace opsbot::testing {
 
 Subprocess::Subprocess(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
   int in[2], out[2], err[2];
-  if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) throw std::runtime_error("pipe");
+  if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
+    throw std::runtime_error("pipe");
   std::vector<std::string> envs;
-  for (char** e = environ; *e; ++e) envs.emplace_back(*e);
+  for (char** e = environ; *e; ++e)
+    envs.emplace_back(*e);
   envs.insert(envs.end(), env.begin(), env.end());
   pid_ = fork();
   if (pid_ == 0) {
@@ -32,9 +34,11 @@ Subprocess::Subprocess(const std::vector<std::string>& argv, const std::vector<s
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     std::vector<char*> args, envp;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    for (const auto& a : argv)
+      args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    for (const auto& e : envs) envp.push_back(const_cast<char*>(e.c_str()));
+    for (const auto& e : envs)
+      envp.push_back(const_cast<char*>(e.c_str()));
     envp.push_back(nullptr);
     execve(args[0], args.data(), envp.data());
     _exit(127);
@@ -90,7 +94,8 @@ namespace {
 template <typename Pred>
 void PumpUntil(Pred done, int timeout_ms, const std::function<void(int)>& pump) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (!done() && std::chrono::steady_clock::now() < deadline) pump(20);
+  while (!done() && std::chrono::steady_clock::now() < deadline)
+    pump(20);
 }
 }  // namespace
 
@@ -119,7 +124,8 @@ int Subprocess::Wait(int timeout_ms) {
     if (r == pid_) {
       reaped_ = true;
       status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      while (outfd_ >= 0 || errfd_ >= 0) Pump(100);
+      while (outfd_ >= 0 || errfd_ >= 0)
+        Pump(100);
       break;
     }
     if (outfd_ < 0 && errfd_ < 0) usleep(10000);
@@ -130,8 +136,8 @@ int Subprocess::Wait(int timeout_ms) {
   return status_;
 }
 
-int RunToEnd(const std::vector<std::string>& argv, const std::string& input, std::string* out, std::string* err,
-             const std::vector<std::string>& env) {
+int RunToEnd(const std::vector<std::string>& argv, const std::string& input, std::string* out,
+             std::string* err, const std::vector<std::string>& env) {
   Subprocess p(argv, env);
   p.Write(input);
   p.CloseStdin();
@@ -143,8 +149,8 @@ int RunToEnd(const std::vector<std::string>& argv, const std::string& input, std
 
 TempDir::TempDir() {
   std::random_device rd;
-  auto base = std::filesystem::temp_directory_path() / ("opsbot-test-" + std::to_string(getpid()) + "-" +
-                                                        std::to_string(rd()));
+  auto base = std::filesystem::temp_directory_path() /
+              ("opsbot-test-" + std::to_string(getpid()) + "-" + std::to_string(rd()));
   std::filesystem::create_directories(base);
   path_ = base.string();
 }

@@ -40,8 +40,8 @@ class Subprocess {
 };
 
 // Runs to completion with `input` on stdin. Returns the exit status; fills out/err.
-int RunToEnd(const std::vector<std::string>& argv, const std::string& input, std::string* out, std::string* err,
-             const std::vector<std::string>& env = {});
+int RunToEnd(const std::vector<std::string>& argv, const std::string& input, std::string* out,
+             std::string* err, const std::vector<std::string>& env = {});
 
 // A fresh directory under the system temp dir, removed with everything in it on destruction.
 class TempDir {
