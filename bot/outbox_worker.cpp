@@ -92,10 +92,21 @@ Job OutboxWorker::AsJob() {
   return Job{"outbox", [this] { return NextDue(); }, [this](EpochMillis now) { Run(now); }};
 }
 
+std::vector<std::string> OutboxWorker::Platforms() const {
+  std::vector<std::string> out;
+  for (const auto& [platform, sender] : d_.senders)
+    if (sender) out.push_back(platform);
+  return out;
+}
+
 std::optional<EpochMillis> OutboxWorker::NextDue() {
+  // Only platforms this process can send to: a message for a platform that is off here (no credentials,
+  // or a console without them) stays pending for a process that can deliver it, instead of dying.
+  const std::vector<std::string> platforms = Platforms();
+  if (platforms.empty()) return std::max(next_housekeeping_at_, paused_until_);
   auto r = d_.reads.Run<std::optional<EpochMillis>>(
-      [](store::Connection& conn) -> Result<std::optional<EpochMillis>> {
-        return store::OutboxRepo(conn).NextDue();
+      [&](store::Connection& conn) -> Result<std::optional<EpochMillis>> {
+        return store::OutboxRepo(conn).NextDue(platforms);
       });
   EpochMillis next = next_housekeeping_at_;
   if (!r.ok()) {
@@ -114,9 +125,11 @@ void OutboxWorker::Run(EpochMillis now) {
   if (now < paused_until_) return;
   if (!d_.writer.running()) return Pause(now);  // shutting down: a send could not be recorded
   if (now >= next_housekeeping_at_) Housekeep(now);
+  const std::vector<std::string> platforms = Platforms();
+  if (platforms.empty()) return;
   auto ready = d_.reads.Run<std::vector<store::OutboxRow>>(
       [&](store::Connection& conn) -> Result<std::vector<store::OutboxRow>> {
-        return store::OutboxRepo(conn).Ready(now, o_.batch);
+        return store::OutboxRepo(conn).Ready(now, o_.batch, platforms);
       });
   if (!ready.ok()) {
     spdlog::error("outbox: cannot load ready messages: {}", ready.status().ToString());

@@ -5,7 +5,8 @@
 // send finished, and write every outcome in one Writer transaction:
 //   delivered        → delivered; the destination may send again at finished + pace of its platform
 //   retry / reauth   → attempts + 1, due at finished + max(Retry-After, backoff with jitter)
-//   give-up, the last of max_attempts, an unreadable payload, no sender for the platform → dead
+//   give-up, the last of max_attempts, an unreadable payload → dead
+// Rows of a platform without a Sender here are left pending, untouched, for a process that has one.
 // A dead message is kept (`outbox`, `outbox retry <id>`), counted, and announced once to admin_route in the
 // same write that marked it dead — unless it was itself going to admin_route's destination (no loops).
 // At most once per `housekeeping_every_ms` it also prunes delivered rows and dedupe keys older than
@@ -112,6 +113,8 @@ class OutboxWorker {
   // Enqueues an announcement for each dead row not announced yet (in the caller's transaction).
   void Announce(store::OutboxRepo& repo, EpochMillis now) const;
   long PaceMs(const std::string& platform) const;
+  // The platforms with a Sender here.
+  std::vector<std::string> Platforms() const;
   MetricsRegistry::GaugeSamples StatsSamples(int which) const;
 
   Deps d_;

@@ -63,22 +63,39 @@ std::optional<OutboxRow> OutboxRepo::Get(std::int64_t id) {
   return r;
 }
 
-std::vector<OutboxRow> OutboxRepo::Ready(EpochMillis now, int limit) {
+namespace {
+
+// ",slack,wecom," for the platform filter; "" for every platform.
+std::string PlatformList(const std::vector<std::string>& platforms) {
+  std::string out;
+  for (const auto& p : platforms)
+    out += "," + p;
+  return out.empty() ? out : out + ",";
+}
+
+}  // namespace
+
+std::vector<OutboxRow> OutboxRepo::Ready(EpochMillis now, int limit,
+                                         const std::vector<std::string>& platforms) {
   auto& st =
       conn_.Prepare(std::string(kHeads) + "SELECT " + kColumns +
                     " FROM heads JOIN outbox o ON o.id = heads.id"
                     " LEFT JOIN outbox_destinations d ON d.destination = o.destination"
-                    " WHERE o.due_at <= ?1 AND coalesce(d.next_send_at, 0) <= ?1 ORDER BY o.id LIMIT ?2");
+                    " WHERE o.due_at <= ?1 AND coalesce(d.next_send_at, 0) <= ?1"
+                    " AND (?3 = '' OR instr(?3, ',' || o.platform || ',') > 0) ORDER BY o.id LIMIT ?2");
   st.bind(1, static_cast<int64_t>(now));
   st.bind(2, limit);
+  st.bind(3, PlatformList(platforms));
   return ReadAll(st);
 }
 
-std::optional<EpochMillis> OutboxRepo::NextDue() {
+std::optional<EpochMillis> OutboxRepo::NextDue(const std::vector<std::string>& platforms) {
   auto& st = conn_.Prepare(std::string(kHeads) +
                            "SELECT min(max(o.due_at, coalesce(d.next_send_at, 0)))"
                            " FROM heads JOIN outbox o ON o.id = heads.id"
-                           " LEFT JOIN outbox_destinations d ON d.destination = o.destination");
+                           " LEFT JOIN outbox_destinations d ON d.destination = o.destination"
+                           " WHERE ?1 = '' OR instr(?1, ',' || o.platform || ',') > 0");
+  st.bind(1, PlatformList(platforms));
   st.executeStep();
   std::optional<EpochMillis> out = OptInt(st.getColumn(0));
   st.reset();

@@ -52,9 +52,10 @@ class OutboxRepo {
   std::optional<OutboxRow> Get(std::int64_t id);
 
   // The head (oldest pending row) of each destination whose due_at and next_send_at have passed, by id.
-  std::vector<OutboxRow> Ready(EpochMillis now, int limit);
+  // `platforms`: only rows of these platforms (e.g. "slack"); empty: every platform.
+  std::vector<OutboxRow> Ready(EpochMillis now, int limit, const std::vector<std::string>& platforms = {});
   // When the next head becomes sendable: min over destinations of max(head.due_at, next_send_at).
-  std::optional<EpochMillis> NextDue();
+  std::optional<EpochMillis> NextDue(const std::vector<std::string>& platforms = {});
 
   // Delivered; the destination may send again from `next_send_at` on (never moved earlier).
   void MarkDelivered(std::int64_t id, EpochMillis now, EpochMillis next_send_at);

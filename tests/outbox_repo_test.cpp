@@ -169,5 +169,18 @@ TEST_F(OutboxRepoTest, StatsCountPendingAndDeadPerPlatform) {
   EXPECT_FALSE(stats[1].oldest_pending_created_at);
 }
 
+TEST_F(OutboxRepoTest, PlatformFilterLeavesOtherPlatformsPending) {
+  OutboxRepo repo(*conn_);
+  auto slack = repo.Enqueue("slack:C1", "slack", "{}", 1000);
+  repo.Enqueue("wecom:wr1", "wecom", "{}", 500);
+  auto ready = repo.Ready(2000, 10, {"slack"});
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_EQ(ready[0].id, slack);
+  EXPECT_EQ(repo.NextDue({"slack"}), 1000);
+  EXPECT_EQ(repo.NextDue({"dingtalk"}), std::nullopt);
+  EXPECT_EQ(repo.NextDue(), 500);
+  EXPECT_EQ(repo.Ready(2000, 10).size(), 2u);
+}
+
 }  // namespace
 }  // namespace opsbot::store
