@@ -1,5 +1,6 @@
 #include "bot/config_reader.h"
 
+#include "bot/config_platform_sections.h"
 #include "bot/config_server_sections.h"
 
 #include <date/tz.h>
@@ -90,7 +91,7 @@ class ConfigReader {
     }
     ReadSla(Section(*top, "sla", {"p1", "p2", "p3", "p4"}));
     ReadAssignment(top->Get("assignment"));
-    ReadSlack(*top);
+    ReadSlackSection(*top, w_, c_.slack, c_.notices);
     ReadHttpSection(*top, w_, c_.http);
     ReadApiSection(*top, w_, c_.api);
     ReadOutboxSection(*top, w_, c_.outbox);
@@ -371,37 +372,6 @@ class ConfigReader {
       }
       c_.assignment.push_back(std::move(rule));
     }
-  }
-
-  void ReadSlack(const YamlMap& top) {
-    SlackConfig& slack = c_.slack;
-    auto m = Section(top, "slack", {"signing_secret", "bot_token", "api_base", "pace_ms", "proxy"});
-    if (!top.Get("slack")) {
-      c_.notices.push_back("slack: off (not configured)");
-      return;
-    }
-    if (!m) return;
-    if (auto s = w_.Value(*m, "api_base")) {
-      if (s->text.rfind("https://", 0) == 0 || s->text.rfind("http://", 0) == 0) {
-        slack.api_base = s->text;
-        while (slack.api_base.size() > 8 && slack.api_base.back() == '/')
-          slack.api_base.pop_back();
-      } else {
-        w_.Error(*s, "api_base must be an http:// or https:// URL, got " + YamlWalker::Quote(*s));
-      }
-    }
-    ReadSlackDelivery(*m, w_, slack);
-    std::vector<std::string> reasons;
-    w_.Secret(*m, "signing_secret", &slack.signing_secret, &reasons);
-    w_.Secret(*m, "bot_token", &slack.bot_token, &reasons);
-    slack.enabled = reasons.empty();
-    if (slack.enabled) return;
-    slack.signing_secret.clear();
-    slack.bot_token.clear();
-    std::string notice = "slack: off (";
-    for (std::size_t i = 0; i < reasons.size(); ++i)
-      notice += (i ? "; " : "") + reasons[i];
-    c_.notices.push_back(notice + ")");
   }
 
   YamlWalker& w_;

@@ -6,17 +6,9 @@ namespace opsbot {
 namespace {
 
 // An integer in [lo, hi] at m[key], into *out.
-void Int(YamlWalker& w, const YamlMap& m, std::string_view key, long long lo, long long hi, auto* out) {
-  auto s = w.Value(m, key);
-  if (!s) return;
-  long long v = 0;
-  auto [p, ec] = std::from_chars(s->text.data(), s->text.data() + s->text.size(), v);
-  if (ec != std::errc() || p != s->text.data() + s->text.size() || v < lo || v > hi) {
-    w.Error(*s, "expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) +
-                    ", got " + YamlWalker::Quote(*s));
-    return;
-  }
-  *out = static_cast<std::remove_pointer_t<decltype(out)>>(v);
+template <typename T>
+void Int(YamlWalker& w, const YamlMap& m, std::string_view key, long long lo, long long hi, T* out) {
+  if (auto v = w.Integer(m, key, lo, hi)) *out = static_cast<T>(*v);
 }
 
 }  // namespace
@@ -108,17 +100,6 @@ void ReadOutboxSection(const YamlMap& top, YamlWalker& w, OutboxConfig& outbox) 
       outbox.retention_seconds = *secs;
     } else {
       w.Error(*s, "expected a duration like 7d or 12h, got " + YamlWalker::Quote(*s));
-    }
-  }
-}
-
-void ReadSlackDelivery(const YamlMap& slack_section, YamlWalker& w, SlackConfig& slack) {
-  Int(w, slack_section, "pace_ms", 1, 3600000, &slack.pace_ms);
-  if (auto s = w.Value(slack_section, "proxy")) {
-    if (s->text.rfind("http://", 0) == 0 || s->text.rfind("https://", 0) == 0) {
-      slack.proxy = s->text;
-    } else {
-      w.Error(*s, "proxy must be an http:// or https:// URL, got " + YamlWalker::Quote(*s));
     }
   }
 }

@@ -1,5 +1,5 @@
 // The config sections of the HTTP front and of delivery: `http` (listener and server settings), `api`
-// (integration tokens), `outbox`, and the delivery keys of platform sections (pace, proxy). Part of the
+// (integration tokens) and `outbox`. Part of the
 // config reader (config_reader.cpp); same rules: every error names its key path and line, secrets are never
 // echoed, a token whose variable is unset is switched off with a notice.
 #pragma once
@@ -12,8 +12,7 @@ namespace opsbot {
 void ReadHttpSection(const YamlMap& top, YamlWalker& w, HttpConfig& http);
 void ReadApiSection(const YamlMap& top, YamlWalker& w, ApiConfig& api);
 void ReadOutboxSection(const YamlMap& top, YamlWalker& w, OutboxConfig& outbox);
-// slack.pace_ms and slack.proxy (the rest of the slack section is read with the platforms).
-void ReadSlackDelivery(const YamlMap& slack_section, YamlWalker& w, SlackConfig& slack);
+
 
 // "127.0.0.1:8080" → host and port; false when malformed.
 bool ParseListenAddress(const std::string& text, std::string* host, int* port);

@@ -1,5 +1,7 @@
 #include "bot/yaml_walker.h"
 
+#include <charconv>
+
 #include <algorithm>
 #include <cstddef>
 
@@ -210,6 +212,20 @@ void YamlWalker::Secret(const YamlMap& m, std::string_view key, std::string* out
   } else {
     *out = s->text;
   }
+}
+
+std::optional<long long> YamlWalker::Integer(const YamlMap& m, std::string_view key, long long lo,
+                                             long long hi) {
+  auto s = Value(m, key);
+  if (!s) return std::nullopt;
+  long long v = 0;
+  auto [p, ec] = std::from_chars(s->text.data(), s->text.data() + s->text.size(), v);
+  if (ec != std::errc() || p != s->text.data() + s->text.size() || v < lo || v > hi) {
+    Error(*s, "expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got " +
+                  Quote(*s));
+    return std::nullopt;
+  }
+  return v;
 }
 
 }  // namespace opsbot

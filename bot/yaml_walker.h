@@ -70,6 +70,10 @@ class YamlWalker {
   // Like Value, but absent (or unset) is an error.
   std::optional<YamlScalar> Required(const YamlMap& m, std::string_view key);
 
+  // m[key] as a whole number in [lo, hi]; an error (naming the range) for anything else. std::nullopt when
+  // absent or wrong.
+  std::optional<long long> Integer(const YamlMap& m, std::string_view key, long long lo, long long hi);
+
   // A secret at m[key]: its value is never put in an error or notice. Sets *out when usable; otherwise
   // appends why not (unset variable, empty, missing) to `reasons`.
   void Secret(const YamlMap& m, std::string_view key, std::string* out, std::vector<std::string>* reasons);
