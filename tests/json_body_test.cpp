@@ -21,6 +21,12 @@ TEST(JsonBodyTest, MalformedJsonNamesTheParseError) {
   EXPECT_THAT(j.status().message(), HasSubstr("parse error"));
 }
 
+TEST(JsonBodyTest, NumberOutOfRangeIsMalformedNot500) {
+  auto j = ParseJsonObject(R"({"user":"a","text":"b","n":1e400})");
+  ASSERT_FALSE(j.ok());
+  EXPECT_THAT(j.status().message(), HasSubstr("malformed JSON"));
+}
+
 TEST(JsonBodyTest, NonObjectIsRefused) {
   EXPECT_FALSE(ParseJsonObject("[1,2]").ok());
   EXPECT_FALSE(ParseJsonObject("\"x\"").ok());
