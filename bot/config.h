@@ -103,7 +103,7 @@ struct ApiConfig {
 
 struct StoreConfig {
   std::string path = "./data/opsbot.db";
-  bool synchronous_full = true;  // synchronous=FULL (default) or NORMAL
+  bool synchronous_full = false;  // synchronous=NORMAL (default) or FULL
 };
 
 struct Config {

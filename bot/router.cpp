@@ -28,11 +28,6 @@ Msg RoleMsg(Role r) {
   return Msg::kRoleMember;
 }
 
-struct Asker {
-  Caller caller;
-  ChatRef chat;
-};
-
 Reply FailureReply(Lang lang, const Status& s) {
   return Reply::Error(lang,
                       Tr(lang, s.code() == StatusCode::kUnavailable ? Msg::kShuttingDown : Msg::kStoreError));
@@ -50,11 +45,7 @@ Lang ChooseLang(const Caller& caller, bool chinese_alias, const ChatRef& chat, L
 Reply Router::Handle(const InboundMessage& msg) const {
   auto start = std::chrono::steady_clock::now();
   std::string command_id;
-  bool executed = false;
-  Reply reply = Dispatch(msg, command_id, executed);
-  // A reply the pipeline gave before executing (unknown command, denied, usage) still records the
-  // request's dedupe key and goes out through the outbox when the platform needs that.
-  if (!executed && (!msg.dedupe_key.empty() || msg.reply_via_outbox)) reply = Record(msg, std::move(reply));
+  Reply reply = Dispatch(msg, command_id);
   reply.command = command_id;
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // One line per command; the message text is not logged (people paste secrets into chats).
@@ -65,28 +56,67 @@ Reply Router::Handle(const InboundMessage& msg) const {
   return reply;
 }
 
-Reply Router::Dispatch(const InboundMessage& msg, std::string& command_id, bool& executed) const {
-  std::shared_ptr<const Config> config = d_.config.Get();
-  std::vector<std::string> tokens = Tokenize(NormalizeChatText(msg.text));
+namespace {
 
-  // Who is asking, and where. If the store cannot tell us, we deny: the pipeline never guesses a role.
-  auto sender = d_.reads.Run<Asker>([&](store::Connection& conn) -> Result<Asker> {
-    return Asker{ResolveCaller(conn, msg), ResolveChat(conn, msg)};
+// Inserts the request's dedupe key; false when it was there already (a redelivery or a replay).
+bool FirstTime(store::Connection& conn, const InboundMessage& msg, EpochMillis now) {
+  return msg.dedupe_key.empty() || store::DedupeRepo(conn).Insert(msg.dedupe_key, now);
+}
+
+}  // namespace
+
+Reply Router::Dispatch(const InboundMessage& msg, std::string& command_id) const {
+  std::shared_ptr<const Config> config = d_.config.Get();
+  const std::vector<std::string> tokens = Tokenize(NormalizeChatText(msg.text));
+  const std::optional<CommandRegistry::Match> match = d_.registry.Find(tokens);
+  if (match) command_id = match->spec->id;
+  Lang lang = config->language;  // until the pipeline knows better
+
+  // A read: one read transaction, from resolving the caller to the reply.
+  const bool recorded = !msg.dedupe_key.empty() || msg.reply_via_outbox;
+  if (!recorded && !(match && match->spec->mutates)) {
+    auto r = d_.reads.Run<Reply>([&](store::Connection& conn) -> Result<Reply> {
+      return Answer(msg, tokens, match, *config, conn, lang);
+    });
+    return r.ok() ? std::move(r).value() : FailureReply(lang, r.status());
+  }
+
+  // Everything else is one piece of the Writer's batch: the dedupe key, the command in a savepoint of
+  // its own (a refusal rolls its changes back, while the key and the queued reply still commit) and the
+  // reply queued for the platform. The reply is returned only after the batch committed.
+  const EpochMillis now = d_.clock.NowMillis();
+  std::optional<Reply> reply;
+  bool duplicate = false;
+  auto r = d_.writer.Run<bool>([&](store::Connection& conn) -> Result<bool> {
+    if (!FirstTime(conn, msg, now)) return duplicate = true;
+    conn.Step("SAVEPOINT command");
+    reply = Answer(msg, tokens, match, *config, conn, lang);
+    if (reply->outcome != Outcome::kOk) conn.Step("ROLLBACK TO command");
+    conn.Step("RELEASE command");
+    EnqueueReply(conn, msg, *reply, now);
+    return true;
   });
-  if (!sender.ok()) return FailureReply(config->language, sender.status());
-  Caller& caller = sender->caller;
-  ChatRef& chat = sender->chat;
+  if (!r.ok()) return FailureReply(lang, r.status());
+  if (duplicate) return Reply{Outcome::kDuplicate, lang, "", {}, command_id};
+  if (msg.reply_via_outbox && d_.on_enqueued) d_.on_enqueued();
+  return std::move(*reply);
+}
+
+Reply Router::Answer(const InboundMessage& msg, const std::vector<std::string>& tokens,
+                     const std::optional<CommandRegistry::Match>& match, const Config& config,
+                     store::Connection& conn, Lang& lang) const {
+  // Who is asking, and where. A store failure throws and fails the whole message: never a guessed role.
+  Caller caller = ResolveCaller(conn, msg);
+  ChatRef chat = ResolveChat(conn, msg);
   if (!RoleAllows(msg.max_role, caller.role)) caller.role = msg.max_role;
 
-  auto match = d_.registry.Find(tokens);
   if (!match) {
-    Lang lang = ChooseLang(caller, ContainsCjk(msg.text), chat, config->language);
+    lang = ChooseLang(caller, ContainsCjk(msg.text), chat, config.language);
     if (tokens.empty()) return Reply::Refused(lang, Tr(lang, Msg::kEmptyMessage));
     return Unknown(tokens, caller, lang);
   }
   const CommandSpec& spec = *match->spec;
-  command_id = spec.id;
-  Lang lang = ChooseLang(caller, match->chinese_alias, chat, config->language);
+  lang = ChooseLang(caller, match->chinese_alias, chat, config.language);
 
   // Authorise before anything else is looked at.
   if (!RoleAllows(caller.role, spec.role)) {
@@ -103,39 +133,10 @@ Reply Router::Dispatch(const InboundMessage& msg, std::string& command_id, bool&
 
   std::string zone = !caller.timezone.empty() ? caller.timezone
                      : !chat.timezone.empty() ? chat.timezone
-                                              : config->timezone;
-  CommandContext ctx{spec, *config, msg, caller, chat, lang, d_.clock.Now(), zone, std::move(args.value())};
-  executed = true;
-  if (!msg.dedupe_key.empty() || msg.reply_via_outbox) return ExecuteRecorded(ctx);
-  return Execute(ctx);
+                                              : config.timezone;
+  CommandContext ctx{spec, config, msg, caller, chat, lang, d_.clock.Now(), zone, std::move(args.value())};
+  return spec.handler(ctx, conn);
 }
-
-Reply Router::Execute(CommandContext& ctx) const {
-  const CommandSpec& spec = ctx.spec;
-  if (!spec.mutates) {
-    auto r = d_.reads.Run<Reply>(
-        [&](store::Connection& conn) -> Result<Reply> { return spec.handler(ctx, conn); });
-    return r.ok() ? r.value() : FailureReply(ctx.lang, r.status());
-  }
-  std::optional<Reply> refusal;
-  auto r = d_.writer.Run<Reply>([&](store::Connection& conn) -> Result<Reply> {
-    Reply reply = spec.handler(ctx, conn);
-    if (reply.outcome == Outcome::kOk) return reply;
-    refusal = std::move(reply);
-    return Status::Precondition("refused");  // rolls the savepoint back
-  });
-  if (refusal) return *refusal;
-  return r.ok() ? r.value() : FailureReply(ctx.lang, r.status());
-}
-
-namespace {
-
-// Inserts the request's dedupe key; false when it was there already (a redelivery or a replay).
-bool FirstTime(store::Connection& conn, const InboundMessage& msg, EpochMillis now) {
-  return msg.dedupe_key.empty() || store::DedupeRepo(conn).Insert(msg.dedupe_key, now);
-}
-
-}  // namespace
 
 void Router::EnqueueReply(store::Connection& conn, const InboundMessage& msg, const Reply& reply,
                           EpochMillis now) const {
@@ -151,43 +152,6 @@ void Router::EnqueueReply(store::Connection& conn, const InboundMessage& msg, co
     out.reply = piece;
     repo.Enqueue(out.destination, out.platform, out.ToJson().dump(), now);
   }
-}
-
-Reply Router::Record(const InboundMessage& msg, Reply reply) const {
-  bool duplicate = false;
-  const EpochMillis now = d_.clock.NowMillis();
-  auto r = d_.writer.Run<bool>([&](store::Connection& conn) -> Result<bool> {
-    if (!FirstTime(conn, msg, now)) return duplicate = true;
-    EnqueueReply(conn, msg, reply, now);
-    return true;
-  });
-  if (!r.ok()) return FailureReply(reply.lang, r.status());
-  if (duplicate) return Reply{Outcome::kDuplicate, reply.lang, "", {}, reply.command};
-  if (msg.reply_via_outbox && d_.on_enqueued) d_.on_enqueued();
-  return reply;
-}
-
-Reply Router::ExecuteRecorded(CommandContext& ctx) const {
-  const CommandSpec& spec = ctx.spec;
-  const InboundMessage& msg = ctx.message;
-  const EpochMillis now = d_.clock.NowMillis();
-  std::optional<Reply> reply;
-  bool duplicate = false;
-  auto r = d_.writer.Run<bool>([&](store::Connection& conn) -> Result<bool> {
-    if (!FirstTime(conn, msg, now)) return duplicate = true;
-    // The command in a savepoint of its own: a refusal rolls its changes back, while the dedupe key and
-    // the reply to the platform still commit.
-    conn.Exec("SAVEPOINT command");
-    reply = spec.handler(ctx, conn);
-    if (reply->outcome != Outcome::kOk) conn.Exec("ROLLBACK TO command");
-    conn.Exec("RELEASE command");
-    EnqueueReply(conn, msg, *reply, now);
-    return true;
-  });
-  if (!r.ok()) return FailureReply(ctx.lang, r.status());
-  if (duplicate) return Reply{Outcome::kDuplicate, ctx.lang, "", {}, spec.id};
-  if (msg.reply_via_outbox && d_.on_enqueued) d_.on_enqueued();
-  return *reply;
 }
 
 Reply Router::Unknown(const std::vector<std::string>& tokens, const Caller& caller, Lang lang) const {

@@ -2,7 +2,8 @@
 //
 //   normalise → find the command → authorise (deny when unsure) → parse arguments → execute → log
 //
-// Execution: a spec that mutates runs on the Writer in its own savepoint (a refusal rolls it back) and
+// Execution: the whole pipeline, from resolving the caller to the reply, runs on one connection in one
+// transaction. A spec that mutates runs on the Writer in its own savepoint (a refusal rolls it back) and
 // its reply is returned only after its batch committed; any other runs on a read connection. A message
 // with a dedupe key, or whose reply goes through the outbox, runs on the Writer whatever its command: the
 // key, the command's change and the queued reply commit together, and a second delivery of the same key
@@ -51,16 +52,16 @@ class Router {
   Reply Handle(const InboundMessage& msg) const;
 
  private:
-  Reply Dispatch(const InboundMessage& msg, std::string& command_id, bool& executed) const;
-  // For messages with a dedupe key or an outbox reply: the command, the key and the reply in one job.
-  Reply ExecuteRecorded(CommandContext& ctx) const;
-  // The same for a reply the pipeline gave without executing a command.
-  Reply Record(const InboundMessage& msg, Reply reply) const;
+  Reply Dispatch(const InboundMessage& msg, std::string& command_id) const;
+  // The pipeline on one connection, read or write: resolve the caller and chat, authorise, parse and
+  // run the command. Sets `lang` as soon as the reply's language is known.
+  Reply Answer(const InboundMessage& msg, const std::vector<std::string>& tokens,
+               const std::optional<CommandRegistry::Match>& match, const Config& config,
+               store::Connection& conn, Lang& lang) const;
   // Queues the reply for the platform, in the caller's transaction.
   void EnqueueReply(store::Connection& conn, const InboundMessage& msg, const Reply& reply,
                     EpochMillis now) const;
   Reply Unknown(const std::vector<std::string>& tokens, const Caller& caller, Lang lang) const;
-  Reply Execute(CommandContext& ctx) const;
 
   Deps d_;
 };

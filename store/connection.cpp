@@ -1,13 +1,28 @@
 #include "store/connection.h"
 
 #include <SQLiteCpp/Exception.h>
+#include <sqlite3.h>
+
+#include <mutex>
 
 namespace opsbot::store {
+namespace {
+
+// Process-wide SQLite settings, applied once before the library initialises. Memory statistics take a
+// global mutex on every allocation, which every connection's thread would contend on; opsbot never
+// reads them.
+void ConfigureSqliteOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Connection>> Connection::Open(const ConnectionOptions& options) {
   int flags = options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
   if (options.create && !options.read_only) flags |= SQLite::OPEN_CREATE;
   flags |= SQLite::OPEN_NOMUTEX;  // a Connection is used by one thread at a time
+  ConfigureSqliteOnce();
   try {
     SQLite::Database db(options.path, flags, options.busy_timeout_ms);
     if (!options.read_only) {

@@ -21,7 +21,7 @@ enum class Synchronous { kNormal, kFull };
 
 struct ConnectionOptions {
   std::string path;
-  Synchronous synchronous = Synchronous::kFull;
+  Synchronous synchronous = Synchronous::kNormal;
   bool read_only = false;
   bool create = true;
   int busy_timeout_ms = 5000;
@@ -42,8 +42,11 @@ class Connection {
   // Writer and ReadPool call it after each piece of work, before COMMIT.
   void ResetStatements();
 
-  // Runs one or more statements without results.
+  // Runs one or more statements without results, parsing them each time (migrations, pragmas).
   void Exec(const std::string& sql) { db_.exec(sql); }
+  // Runs one statement without results from the statement cache: for the transaction control the
+  // Writer, ReadPool and Router run on every piece of work (BEGIN, SAVEPOINT, RELEASE, COMMIT).
+  void Step(const std::string& sql) { Prepare(sql).exec(); }
 
   std::int64_t LastInsertId() const { return db_.getLastInsertRowid(); }
   int Changes() const { return db_.getChanges(); }

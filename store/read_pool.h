@@ -44,10 +44,10 @@ Result<T> ReadPool::Run(const std::function<Result<T>(Connection&)>& fn) {
   std::unique_ptr<Connection> c = std::move(conn.value());
   Result<T> out = Status::Internal("not run");
   try {
-    c->Exec("BEGIN");  // one snapshot for the whole read
+    c->Step("BEGIN");  // one snapshot for the whole read
     out = fn(*c);
     c->ResetStatements();
-    c->Exec("COMMIT");
+    c->Step("COMMIT");
   } catch (const std::exception& e) {
     try {
       c->ResetStatements();

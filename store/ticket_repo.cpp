@@ -157,12 +157,37 @@ std::vector<TicketRow> TicketRepo::List(const TicketFilter& f) {
   while (st.executeStep())
     out.push_back(Read(st));
   st.reset();
-  for (auto& r : out)
-    r.tags = TagsOf(r.id);
+  if (out.empty()) return out;
+
+  // The page's tags in one query, not one per ticket.
+  std::string in;
+  for (std::size_t i = 0; i < out.size(); ++i)
+    in += i ? ", ?" : "?";
+  auto& tags =
+      conn_.Prepare("SELECT ticket_id, tag FROM ticket_tags WHERE ticket_id IN (" + in + ") ORDER BY tag");
+  for (std::size_t i = 0; i < out.size(); ++i)
+    tags.bind(static_cast<int>(i + 1), static_cast<int64_t>(out[i].id));
+  while (tags.executeStep()) {
+    std::int64_t id = tags.getColumn(0).getInt64();
+    for (auto& r : out)
+      if (r.id == id) r.tags.push_back(tags.getColumn(1).getString());
+  }
   return out;
 }
 
 std::int64_t TicketRepo::Count(const TicketFilter& f) {
+  // By state only: the running counts kept by migration 0004's triggers.
+  if (!f.priority && !f.tag && !f.assignee_id && !f.before_id) {
+    std::string sql = "SELECT coalesce(sum(n), 0) FROM ticket_counts";
+    for (std::size_t i = 0; i < f.states.size(); ++i)
+      sql += i ? ", ?" : " WHERE state IN (?";
+    if (!f.states.empty()) sql += ")";
+    auto& st = conn_.Prepare(sql);
+    for (std::size_t i = 0; i < f.states.size(); ++i)
+      st.bind(static_cast<int>(i + 1), f.states[i]);
+    st.executeStep();
+    return st.getColumn(0).getInt64();
+  }
   Where w = BuildWhere(f, false);
   auto& st = conn_.Prepare("SELECT count(*) FROM tickets t" + w.sql);
   BindWhere(st, w);

@@ -63,9 +63,9 @@ void Writer::RunBatch(std::deque<Item>& batch) {
   std::int64_t commit_micros = 0;
   std::size_t failed = 0;
   try {
-    conn_->Exec("BEGIN IMMEDIATE");
+    conn_->Step("BEGIN IMMEDIATE");
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      conn_->Exec("SAVEPOINT work");
+      conn_->Step("SAVEPOINT work");
       try {
         results[i] = batch[i].work(*conn_);
       } catch (const SQLite::Exception& e) {
@@ -78,12 +78,12 @@ void Writer::RunBatch(std::deque<Item>& batch) {
       conn_->ResetStatements();
       if (!results[i].ok()) {
         ++failed;
-        conn_->Exec("ROLLBACK TO work");
+        conn_->Step("ROLLBACK TO work");
       }
-      conn_->Exec("RELEASE work");
+      conn_->Step("RELEASE work");
     }
     auto commit_start = std::chrono::steady_clock::now();
-    conn_->Exec("COMMIT");
+    conn_->Step("COMMIT");
     commit_micros =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - commit_start)
             .count();

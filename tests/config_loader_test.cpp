@@ -72,7 +72,7 @@ TEST(ConfigLoaderTest, EmptyTextGivesDefaults) {
     EXPECT_EQ(c.timezone, "UTC");
     EXPECT_EQ(c.log_level, "info");
     EXPECT_EQ(c.store.path, "./data/opsbot.db");
-    EXPECT_TRUE(c.store.synchronous_full);
+    EXPECT_FALSE(c.store.synchronous_full);
     EXPECT_TRUE(c.people.empty());
     EXPECT_FALSE(c.slack.enabled);
     EXPECT_TRUE(HasNotice(c, "slack: off (not configured)"));
@@ -86,7 +86,7 @@ TEST(ConfigLoaderTest, ReadsEveryField) {
   language: zh
   timezone: Europe/Berlin
   log_level: debug
-store: {path: /tmp/x.db, synchronous: normal}
+store: {path: /tmp/x.db, synchronous: full}
 people:
   - id: alice
     name: Alice Wang
@@ -115,7 +115,7 @@ assignment:
   EXPECT_EQ(c.timezone, "Europe/Berlin");
   EXPECT_EQ(c.log_level, "debug");
   EXPECT_EQ(c.store.path, "/tmp/x.db");
-  EXPECT_FALSE(c.store.synchronous_full);
+  EXPECT_TRUE(c.store.synchronous_full);
   ASSERT_EQ(c.people.size(), 2u);
   const PersonConfig& a = c.people[0];
   EXPECT_EQ(a.name, "Alice Wang");

@@ -1,0 +1,134 @@
+// Unit tests for store/ticket_repo.h on a real, migrated SQLite file: the running counts of migration
+// 0004 against count(*), and a page's tags.
+#include "store/ticket_repo.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "store/connection.h"
+#include "store/migrations.h"
+#include "store/schema.h"
+#include "tests/support/subprocess.h"
+
+namespace opsbot::store {
+namespace {
+
+class TicketRepoTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ConnectionOptions o;
+    o.path = dir_.File("tickets.db");
+    auto c = Connection::Open(o);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    conn_ = std::move(c).value();
+  }
+
+  void AddPerson() {
+    conn_->Exec(
+        "INSERT INTO people (id, key, name, created_at, updated_at) VALUES (1, 'alice', 'Alice', 0, 0)");
+  }
+
+  std::int64_t Add(const std::string& state, std::vector<std::string> tags = {}) {
+    TicketRow r;
+    r.title = "t";
+    r.priority = 3;
+    r.state = state;
+    r.reporter_id = 1;
+    r.tags = std::move(tags);
+    return TicketRepo(*conn_).Insert(r);
+  }
+
+  // Count(f) from the running counts, checked against counting the rows.
+  void ExpectCountsMatch() {
+    TicketRepo repo(*conn_);
+    for (const auto& states : std::vector<std::vector<std::string>>{
+             {}, {"open"}, {"open", "acked"}, {"open", "acked", "resolved"}, {"closed"}}) {
+      std::string sql = "SELECT count(*) FROM tickets";
+      for (std::size_t i = 0; i < states.size(); ++i)
+        sql += (i ? ", '" : " WHERE state IN ('") + states[i] + "'";
+      if (!states.empty()) sql += ")";
+      TicketFilter f;
+      f.states = states;
+      EXPECT_EQ(repo.Count(f), conn_->db().execAndGet(sql).getInt64()) << sql;
+    }
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Connection> conn_;
+};
+
+TEST_F(TicketRepoTest, RunningCountsFollowInsertsStateChangesAndDeletes) {
+  ASSERT_TRUE(Migrate(*conn_).ok());
+  AddPerson();
+  for (int i = 0; i < 5; ++i)
+    Add("open");
+  std::int64_t id = Add("open");
+  ExpectCountsMatch();
+
+  TicketRepo repo(*conn_);
+  TicketRow r = *repo.Get(id);
+  r.state = "acked";
+  repo.Update(r);
+  r.title = "renamed";  // an update that keeps the state
+  repo.Update(r);
+  r.state = "closed";
+  repo.Update(r);
+  ExpectCountsMatch();
+  TicketFilter open;
+  open.states = {"open", "acked"};
+  EXPECT_EQ(repo.Count(open), 5);
+
+  conn_->Exec("DELETE FROM ticket_tags; DELETE FROM tickets WHERE id = 1");
+  ExpectCountsMatch();
+}
+
+TEST_F(TicketRepoTest, TheMigrationCountsTicketsAlreadyThere) {
+  for (const Migration& m : Migrations()) {
+    if (m.version > 3) break;
+    conn_->Exec(m.sql);
+    conn_->Exec("PRAGMA user_version=" + std::to_string(m.version));
+  }
+  AddPerson();
+  conn_->Exec(
+      "INSERT INTO tickets (title, priority, state, reporter_id, created_at, updated_at) VALUES "
+      "('a', 1, 'open', 1, 0, 0), ('b', 1, 'closed', 1, 0, 0), ('c', 1, 'closed', 1, 0, 0)");
+  ASSERT_TRUE(Migrate(*conn_).ok());
+  ExpectCountsMatch();
+  TicketFilter closed;
+  closed.states = {"closed"};
+  EXPECT_EQ(TicketRepo(*conn_).Count(closed), 2);
+}
+
+TEST_F(TicketRepoTest, FilteredCountsStillCountRows) {
+  ASSERT_TRUE(Migrate(*conn_).ok());
+  AddPerson();
+  Add("open", {"db"});
+  Add("open", {"web"});
+  Add("closed", {"db"});
+  TicketFilter f;
+  f.states = {"open"};
+  f.tag = "db";
+  EXPECT_EQ(TicketRepo(*conn_).Count(f), 1);
+}
+
+TEST_F(TicketRepoTest, AListedPageCarriesEachTicketsOwnTags) {
+  ASSERT_TRUE(Migrate(*conn_).ok());
+  AddPerson();
+  std::int64_t a = Add("open", {"web", "db"});
+  std::int64_t b = Add("open");
+  std::int64_t c = Add("open", {"net"});
+  TicketFilter f;
+  f.states = {"open"};
+  auto page = TicketRepo(*conn_).List(f);
+  ASSERT_EQ(page.size(), 3u);
+  EXPECT_EQ(page[0].id, c);
+  EXPECT_EQ(page[0].tags, std::vector<std::string>{"net"});
+  EXPECT_EQ(page[1].id, b);
+  EXPECT_TRUE(page[1].tags.empty());
+  EXPECT_EQ(page[2].id, a);
+  EXPECT_EQ(page[2].tags, (std::vector<std::string>{"db", "web"}));
+}
+
+}  // namespace
+}  // namespace opsbot::store
