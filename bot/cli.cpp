@@ -12,6 +12,7 @@
 #include "adapters/console/console_adapter.h"
 #include "bot/api_tokens.h"
 #include "bot/app.h"
+#include "bot/buffered_log_sink.h"
 #include "bot/console_client.h"
 #include "bot/serve.h"
 #include "bot/signal_watcher.h"
@@ -162,6 +163,16 @@ int RunCheckConfig(const GlobalOptions& g) {
   return 0;
 }
 
+// A service's stderr (journald, a file): lines are written in batches, warnings and errors at once. Starts
+// spdlog's flusher thread.
+void BufferLogLines() {
+  auto sink = std::make_shared<BufferedLogSink>(2);
+  sink->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+  spdlog::default_logger()->sinks().assign({sink});
+  spdlog::flush_on(spdlog::level::warn);
+  spdlog::flush_every(std::chrono::seconds(1));  // the finest period spdlog 1.10 takes
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv) {
@@ -206,7 +217,8 @@ int RunCli(int argc, char** argv) {
     return 0;
   }
   if (check->parsed()) return RunCheckConfig(g);
-  SignalWatcher::BlockSignals();
+  SignalWatcher::BlockSignals();  // before any thread starts, so every thread inherits the mask
+  if (!isatty(2)) BufferLogLines();
   if (serve->parsed()) return RunServeCommand(g, listen);
   if (console->parsed()) return RunConsoleCommand(g, user, chat);
   if (migrate->parsed()) return RunMigrate(g);

@@ -1,5 +1,6 @@
 #include "bot/job_runner.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -72,6 +73,7 @@ int JobRunner::RunDue() {
 }
 
 void JobRunner::Loop() {
+  pthread_setname_np(pthread_self(), "opsbot-jobs");  // shown by top -H and in core dumps
   for (;;) {
     RunDue();
     std::optional<EpochMillis> next = NextDue();

@@ -40,6 +40,7 @@ SignalWatcher::~SignalWatcher() {
 }
 
 void SignalWatcher::Loop() {
+  pthread_setname_np(pthread_self(), "opsbot-signals");  // shown by top -H and in core dumps
   sigset_t set = WatchedSet();
   while (!quitting_.load()) {
     int sig = 0;

@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
@@ -32,6 +33,7 @@ void Checkpointer::Stop() {
 }
 
 void Checkpointer::Loop() {
+  pthread_setname_np(pthread_self(), "opsbot-ckpt");  // shown by top -H and in core dumps
   std::unique_lock lock(mu_);
   while (!stopping_) {
     cv_.wait_for(lock, interval_, [this] { return stopping_; });

@@ -1,6 +1,7 @@
 #include "store/writer.h"
 
 #include <SQLiteCpp/Exception.h>
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -42,6 +43,7 @@ WriterStats Writer::stats() const {
 }
 
 void Writer::Loop() {
+  pthread_setname_np(pthread_self(), "opsbot-writer");  // shown by top -H and in core dumps
   for (;;) {
     std::deque<Item> batch;
     {
