@@ -81,7 +81,8 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
   };
   app->writer_ = std::make_unique<store::Writer>(std::move(conn.value()), std::move(writer_options));
   app->reads_ = std::make_unique<store::ReadPool>(conn_options, 8);
-  app->checkpointer_ = std::make_unique<store::Checkpointer>(conn_options, std::chrono::milliseconds(1000));
+  app->checkpointer_ = std::make_unique<store::Checkpointer>(
+      conn_options, std::chrono::milliseconds(100));  // small fsyncs: no stall for the writer
 
   const std::int64_t now = app->clock_->Now();
   auto synced = app->writer_->Run<SyncCounts>(

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Exception.h>
 #include <pthread.h>
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 
 #include <chrono>
 #include <string>
@@ -10,7 +11,16 @@
 namespace opsbot::store {
 
 Writer::Writer(std::unique_ptr<Connection> conn, Options options)
-    : conn_(std::move(conn)), options_(std::move(options)), thread_([this] { Loop(); }) {}
+    : conn_(std::move(conn)), options_(std::move(options)) {
+  sqlite3_wal_hook(
+      conn_->db().getHandle(),
+      [](void* self, sqlite3*, const char*, int frames) {
+        static_cast<Writer*>(self)->wal_frames_ = frames;
+        return SQLITE_OK;
+      },
+      this);
+  thread_ = std::thread([this] { Loop(); });
+}
 
 Writer::~Writer() {
   Stop();
@@ -56,7 +66,20 @@ void Writer::Loop() {
       }
     }
     RunBatch(batch);
+    RestartWalIfLong();
   }
+}
+
+void Writer::RestartWalIfLong() {
+  if (options_.wal_restart_frames <= 0 || wal_frames_ <= options_.wal_restart_frames) return;
+  int log = 0, copied = 0;
+  auto t0 = std::chrono::steady_clock::now();
+  int rc =
+      sqlite3_wal_checkpoint_v2(conn_->db().getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+  spdlog::debug(
+      "writer: WAL of {} frames checkpointed on the writer (rc={}, copied={}) in {} us", log, rc, copied,
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count());
+  wal_frames_ = 0;
 }
 
 void Writer::RunBatch(std::deque<Item>& batch) {

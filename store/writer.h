@@ -47,6 +47,12 @@ class Writer {
     std::size_t max_batch = 256;
     // Called after each batch with its size and the COMMIT's duration in microseconds (for metrics).
     std::function<void(std::size_t batch, std::int64_t commit_micros)> on_batch;
+    // When the WAL holds more frames than this after a commit, the writer thread runs a PASSIVE
+    // checkpoint between batches (0: never). The Checkpointer copies frames in the background, but under
+    // steady writes it never reaches the end of the WAL, so the WAL would never start over and would
+    // grow without bound; run here, with no commit in between, the checkpoint copies the short tail the
+    // Checkpointer left and the next transaction starts the WAL from its beginning.
+    int wal_restart_frames = 65536;
   };
 
   Writer(std::unique_ptr<Connection> conn, Options options);
@@ -73,9 +79,11 @@ class Writer {
   };
   void Loop();
   void RunBatch(std::deque<Item>& batch);
+  void RestartWalIfLong();
 
   std::unique_ptr<Connection> conn_;
   Options options_;
+  int wal_frames_ = 0;  // the WAL's length after the last commit; writer thread only
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Item> queue_;

@@ -85,7 +85,7 @@ class WriterTest : public ::testing::Test {
   }
 
   // Creates the test tables and hands the connection to a new Writer.
-  Writer& StartWriter(std::size_t max_batch = 256) {
+  Writer& StartWriter(std::size_t max_batch = 256, int wal_restart_frames = 16384) {
     ConnectionOptions options;
     options.path = db_;
     auto conn = Connection::Open(options);
@@ -97,6 +97,7 @@ class WriterTest : public ::testing::Test {
         "  parent_id INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)");
     Writer::Options wo;
     wo.max_batch = max_batch;
+    wo.wal_restart_frames = wal_restart_frames;
     writer_ = std::make_unique<Writer>(std::move(conn).value(), std::move(wo));
     return *writer_;
   }
@@ -390,6 +391,30 @@ TEST_F(WriterTest, FailedCommitFailsTheWholeBatchAndTheWriterRecovers) {
   EXPECT_TRUE(next.ok()) << next.status().ToString();
   EXPECT_TRUE(HasValue("next"));
   EXPECT_TRUE(HasValue("blocker"));
+}
+
+// Without a checkpoint that reaches its end, a WAL never starts over. The writer's own checkpoint past
+// `wal_restart_frames` keeps the file near that length however many commits follow.
+TEST_F(WriterTest, TheWalStartsOverPastItsRestartLength) {
+  auto wal_bytes_after = [&](int restart_frames) {
+    Writer& w = StartWriter(256, restart_frames);
+    for (int i = 0; i < 300; ++i) {
+      auto r = w.Run<bool>([&](Connection& conn) -> Result<bool> {
+        conn.Exec("INSERT INTO t(v) VALUES (hex(randomblob(600)))");
+        return true;
+      });
+      EXPECT_TRUE(r.ok());
+    }
+    auto bytes = fs::file_size(db_ + "-wal");
+    writer_.reset();
+    fs::remove(db_);
+    fs::remove(db_ + "-wal");
+    fs::remove(db_ + "-shm");
+    return bytes;
+  };
+  const std::uintmax_t frame = 4096 + 24;
+  EXPECT_GT(wal_bytes_after(0), 300 * frame);  // one frame or more per commit, never reused
+  EXPECT_LT(wal_bytes_after(20), 40 * frame);  // started over each time it passed 20 frames
 }
 
 }  // namespace
