@@ -47,6 +47,12 @@ struct InboundMessage {
   std::string reply_platform;  // e.g. "slack"
   std::string reply_channel;   // the platform's chat id to answer in
   std::string reply_thread;    // the platform's thread to answer under; empty: none
+  std::string reply_url;       // a one-shot URL for a late reply (Slack's response_url); empty: none
+  // When > 0, the caller needs an answer within this time (Slack wants a slash command's HTTP answer
+  // within 3 s). If the command has not committed by then, Handle returns Outcome::kLate at once and the
+  // command goes on: its reply is queued in the outbox, in the command's own transaction, for
+  // reply_platform / reply_channel / reply_url. Exactly one of the two carries the reply.
+  int answer_within_ms = 0;
 };
 
 }  // namespace opsbot

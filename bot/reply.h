@@ -13,6 +13,7 @@ enum class Outcome {
   kRefused,    // not done, by rule: unknown command, usage, role, illegal transition, unknown id
   kError,      // not done: the store failed or opsbot is shutting down
   kDuplicate,  // a request already handled (same dedupe key): dropped, nothing to say
+  kLate,       // not answered in time: the command goes on, and its reply will go through the outbox
 };
 
 inline const char* OutcomeName(Outcome o) {
@@ -25,6 +26,8 @@ inline const char* OutcomeName(Outcome o) {
       return "error";
     case Outcome::kDuplicate:
       return "duplicate";
+    case Outcome::kLate:
+      return "late";
   }
   return "error";
 }

@@ -33,6 +33,11 @@ Reply FailureReply(Lang lang, const Status& s) {
                       Tr(lang, s.code() == StatusCode::kUnavailable ? Msg::kShuttingDown : Msg::kStoreError));
 }
 
+// Inserts the request's dedupe key; false when it was there already (a redelivery or a replay).
+bool FirstTime(store::Connection& conn, const InboundMessage& msg, EpochMillis now) {
+  return msg.dedupe_key.empty() || store::DedupeRepo(conn).Insert(msg.dedupe_key, now);
+}
+
 }  // namespace
 
 Lang ChooseLang(const Caller& caller, bool chinese_alias, const ChatRef& chat, Lang fallback) {
@@ -56,19 +61,10 @@ Reply Router::Handle(const InboundMessage& msg) const {
   return reply;
 }
 
-namespace {
-
-// Inserts the request's dedupe key; false when it was there already (a redelivery or a replay).
-bool FirstTime(store::Connection& conn, const InboundMessage& msg, EpochMillis now) {
-  return msg.dedupe_key.empty() || store::DedupeRepo(conn).Insert(msg.dedupe_key, now);
-}
-
-}  // namespace
-
 Reply Router::Dispatch(const InboundMessage& msg, std::string& command_id) const {
   std::shared_ptr<const Config> config = d_.config.Get();
-  const std::vector<std::string> tokens = Tokenize(NormalizeChatText(msg.text));
-  const std::optional<CommandRegistry::Match> match = d_.registry.Find(tokens);
+  std::vector<std::string> tokens = Tokenize(NormalizeChatText(msg.text));
+  std::optional<CommandRegistry::Match> match = d_.registry.Find(tokens);
   if (match) command_id = match->spec->id;
   Lang lang = config->language;  // until the pipeline knows better
 
@@ -83,23 +79,64 @@ Reply Router::Dispatch(const InboundMessage& msg, std::string& command_id) const
 
   // Everything else is one piece of the Writer's batch: the dedupe key, the command in a savepoint of
   // its own (a refusal rolls its changes back, while the key and the queued reply still commit) and the
-  // reply queued for the platform. The reply is returned only after the batch committed.
+  // reply queued for the platform. The reply is returned only after the batch committed. The job owns
+  // copies of what the work reads, since a caller with a deadline may stop waiting before it runs.
+  auto job = std::make_shared<WriteJob>();
+  job->msg = msg;
+  job->tokens = std::move(tokens);
+  job->match = std::move(match);
+  job->config = config;
+  job->lang = lang;
+  std::future<Reply> result = job->reply.get_future();
+  d_.writer.Submit([this, job](store::Connection& conn) { return RunWriteJob(*job, conn); },
+                   [this, job](const Status& s) { FinishWriteJob(*job, s); });
+  if (msg.answer_within_ms > 0 &&
+      result.wait_for(std::chrono::milliseconds(msg.answer_within_ms)) == std::future_status::timeout) {
+    int waiting = WriteJob::kWaiting;
+    if (job->state.compare_exchange_strong(waiting, WriteJob::kLate)) {
+      spdlog::warn("command={} not committed within {} ms: its reply goes through the outbox", command_id,
+                   msg.answer_within_ms);
+      return Reply{Outcome::kLate, lang, "", {}, command_id};
+    }
+  }
+  return result.get();
+}
+
+Status Router::RunWriteJob(WriteJob& job, store::Connection& conn) const {
+  const InboundMessage& msg = job.msg;
   const EpochMillis now = d_.clock.NowMillis();
-  std::optional<Reply> reply;
-  bool duplicate = false;
-  auto r = d_.writer.Run<bool>([&](store::Connection& conn) -> Result<bool> {
-    if (!FirstTime(conn, msg, now)) return duplicate = true;
-    conn.Step("SAVEPOINT command");
-    reply = Answer(msg, tokens, match, *config, conn, lang);
-    if (reply->outcome != Outcome::kOk) conn.Step("ROLLBACK TO command");
-    conn.Step("RELEASE command");
-    EnqueueReply(conn, msg, *reply, now);
-    return true;
-  });
-  if (!r.ok()) return FailureReply(lang, r.status());
-  if (duplicate) return Reply{Outcome::kDuplicate, lang, "", {}, command_id};
-  if (msg.reply_via_outbox && d_.on_enqueued) d_.on_enqueued();
-  return std::move(*reply);
+  if (!FirstTime(conn, msg, now)) {
+    job.duplicate = true;
+    return Status::Ok();
+  }
+  conn.Step("SAVEPOINT command");
+  job.answer = Answer(msg, job.tokens, job.match, *job.config, conn, job.lang);
+  if (job.answer->outcome != Outcome::kOk) conn.Step("ROLLBACK TO command");
+  conn.Step("RELEASE command");
+  // Decided here, inside the transaction: the reply goes back to a caller still waiting, or else into the
+  // outbox with the change. After this point the caller no longer gives up.
+  int waiting = WriteJob::kWaiting;
+  job.late = !job.state.compare_exchange_strong(waiting, WriteJob::kAnswering);
+  if (msg.reply_via_outbox || job.late) EnqueueReply(conn, msg, *job.answer, now);
+  return Status::Ok();
+}
+
+void Router::FinishWriteJob(WriteJob& job, const Status& committed) const {
+  const InboundMessage& msg = job.msg;
+  Reply reply;
+  if (!committed.ok()) {
+    reply = FailureReply(job.lang, committed);
+    int waiting = WriteJob::kWaiting;
+    if (!job.state.compare_exchange_strong(waiting, WriteJob::kAnswering) && waiting == WriteJob::kLate)
+      spdlog::error("command={} failed after its caller stopped waiting; nothing was changed: {}",
+                    job.match ? job.match->spec->id : "-", committed.message());
+  } else if (job.duplicate) {
+    reply = Reply{Outcome::kDuplicate, job.lang, "", {}, job.match ? job.match->spec->id : ""};
+  } else {
+    reply = std::move(*job.answer);
+    if ((msg.reply_via_outbox || job.late) && d_.on_enqueued) d_.on_enqueued();
+  }
+  job.reply.set_value(std::move(reply));
 }
 
 Reply Router::Answer(const InboundMessage& msg, const std::vector<std::string>& tokens,
@@ -140,12 +177,13 @@ Reply Router::Answer(const InboundMessage& msg, const std::vector<std::string>& 
 
 void Router::EnqueueReply(store::Connection& conn, const InboundMessage& msg, const Reply& reply,
                           EpochMillis now) const {
-  if (!msg.reply_via_outbox || reply.text.empty()) return;
+  if (reply.text.empty()) return;
   OutboundMessage out;
   out.platform = msg.reply_platform;
   out.destination = msg.reply_platform + ":" + msg.reply_channel;
   out.channel = msg.reply_channel;
   out.thread = msg.reply_thread;
+  out.response_url = msg.reply_url;
   std::vector<Reply> pieces = d_.split ? d_.split(out.platform, reply) : std::vector<Reply>{reply};
   store::OutboxRepo repo(conn);
   for (const Reply& piece : pieces) {

@@ -11,7 +11,11 @@
 // Thread-safe: Handle may be called from many threads at once.
 #pragma once
 
+#include <atomic>
 #include <functional>
+#include <future>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "bot/clock.h"
@@ -52,7 +56,27 @@ class Router {
   Reply Handle(const InboundMessage& msg) const;
 
  private:
+  // One message's piece of the Writer's batch. Shared by the request thread and the writer thread.
+  struct WriteJob {
+    InboundMessage msg;
+    std::vector<std::string> tokens;
+    std::optional<CommandRegistry::Match> match;
+    std::shared_ptr<const Config> config;
+    Lang lang;  // writer thread until `reply` is set
+    // Who carries the reply: kWaiting until the work runs or the request thread stops waiting; then
+    // kAnswering (the work ran first: the reply goes back to the waiting caller) or kLate (the caller left
+    // first: the work queues the reply in the outbox).
+    enum : int { kWaiting, kAnswering, kLate };
+    std::atomic<int> state{kWaiting};
+    // Written by the writer thread, read after `reply` is set.
+    std::optional<Reply> answer;
+    bool duplicate = false;
+    bool late = false;
+    std::promise<Reply> reply;  // set once the batch committed or failed
+  };
   Reply Dispatch(const InboundMessage& msg, std::string& command_id) const;
+  Status RunWriteJob(WriteJob& job, store::Connection& conn) const;
+  void FinishWriteJob(WriteJob& job, const Status& committed) const;
   // The pipeline on one connection, read or write: resolve the caller and chat, authorise, parse and
   // run the command. Sets `lang` as soon as the reply's language is known.
   Reply Answer(const InboundMessage& msg, const std::vector<std::string>& tokens,

@@ -155,6 +155,7 @@ Result<SlackInbound> ParseEventCallback(const json& envelope) {
   m.reply_platform = "slack";
   m.reply_channel = in.channel;
   m.reply_thread = in.thread_ts;
+  m.answer_within_ms = kSlackAnswerWithinMs;
   return in;
 }
 
@@ -231,6 +232,10 @@ Result<SlackInbound> ParseSlackCommand(std::string_view form_body) {
   m.chat = channel;
   m.text = TrimAscii(DecodeSlackText(f.text.value_or("")));
   m.dedupe_key = in.dedupe_key;
+  m.reply_platform = "slack";
+  m.reply_channel = channel;
+  m.reply_url = in.response_url;
+  m.answer_within_ms = kSlackAnswerWithinMs;
   return in;
 }
 

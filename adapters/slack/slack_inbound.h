@@ -16,6 +16,11 @@
 
 namespace opsbot {
 
+// Slack wants every request answered within 3 s; opsbot's own answer must be ready within this, leaving
+// the rest for the network and nginx. A command that has not committed by then answers Outcome::kLate and
+// its reply goes through the outbox (InboundMessage::answer_within_ms).
+constexpr int kSlackAnswerWithinMs = 2500;
+
 struct SlackInbound {
   enum Kind {
     kUrlVerification,  // answer 200 {"challenge": challenge}
@@ -32,6 +37,8 @@ struct SlackInbound {
   // messages too), text with the bot's own mention removed and Slack markup decoded (other user mentions
   // as "@U123", see DecodeSlackText). Events also set reply_via_outbox with reply_platform "slack",
   // reply_channel = channel and reply_thread = thread_ts (an event's HTTP response cannot carry a reply).
+  // Slash commands set reply_platform, reply_channel and reply_url = response_url, for a late reply. Both
+  // set answer_within_ms = kSlackAnswerWithinMs.
   InboundMessage message;
   std::string channel;  // the Slack channel id to answer in
   // The ts to answer under: for an app_mention, the thread it was posted in, else the mention itself (the

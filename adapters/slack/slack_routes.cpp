@@ -69,6 +69,10 @@ void Commands(const SlackRouteDeps& d, const httplib::Request& req, httplib::Res
     res.status = 200;
     return;
   }
+  if (reply.outcome == Outcome::kLate) {  // an empty 200 acknowledges; the reply follows at response_url
+    res.status = 200;
+    return;
+  }
   nlohmann::json body = {{"response_type", "in_channel"}, {"text", d.render(reply)}};
   SendJson(res, 200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }

@@ -8,6 +8,8 @@
 #include <set>
 #include <thread>
 
+#include <SQLiteCpp/Database.h>
+
 #include "adapters/slack/slack_signature.h"
 #include "tests/support/fake_slack.h"
 #include "tests/support/opsbot_server.h"
@@ -58,11 +60,13 @@ std::string MentionEvent(const std::string& event_id, const std::string& text, c
   return j.dump();
 }
 
-std::string SlashForm(const std::string& trigger, const std::string& text) {
+std::string SlashForm(const std::string& trigger, const std::string& text,
+                      const std::string& response_url = "http://127.0.0.1:1/x") {
   return "token=x&team_id=T1&team_domain=t&channel_id=C0FAKEOPS&channel_name=ops&user_id=U0FAKEBOB&user_name="
          "bob"
          "&command=%2Fops&text=" +
-         text + "&response_url=http%3A%2F%2F127.0.0.1%3A1%2Fx&trigger_id=" + trigger;
+         text + "&response_url=" + httplib::detail::encode_query_param(response_url) +
+         "&trigger_id=" + trigger;
 }
 
 TEST(SlackE2E, SignedMentionAndSlashCommandCreateTicketsAndRepliesArrive) {
@@ -237,6 +241,58 @@ TEST(SlackE2E, KillNineWithMessagesPendingDeliversThemAfterRestart) {
   EXPECT_EQ(got.size(), static_cast<std::size_t>(n));
   EXPECT_LE(duplicates, 1);  // only the one in flight at the kill
   EXPECT_EQ(env.Count("SELECT count(*) FROM outbox WHERE state = 'pending'"), 0);
+}
+
+// A slash command whose commit cannot finish within Slack's 3 s (here another connection holds the
+// database's write lock) is acknowledged in time with an empty 200; its reply follows at response_url once
+// the command has committed, exactly once.
+TEST(SlackE2E, ASlowSlashCommandIsAcknowledgedInTimeAndRepliesAtItsResponseUrl) {
+  FakeSlack fake({kToken, 0, "", ""});
+  OpsbotEnv env;
+  env.WriteConfig(SlackConfig(env, fake, 100));
+  OpsbotServer server(env, SlackEnv());
+  ASSERT_TRUE(server.started()) << server.error();
+
+  SQLite::Database blocker(env.db_path(), SQLite::OPEN_READWRITE);
+  blocker.exec("BEGIN IMMEDIATE");  // opsbot's writer now waits for the lock (its busy timeout is 5 s)
+  auto start = std::chrono::steady_clock::now();
+  auto r = PostSigned(server, "/slack/commands",
+                      SlashForm("slow1", "ticket+new+Slow+disk+p2", fake.response_url("slow1")),
+                      "application/x-www-form-urlencoded");
+  auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "");
+  EXPECT_LT(took, std::chrono::milliseconds(3000));
+  EXPECT_GE(took, std::chrono::milliseconds(2000));
+  EXPECT_TRUE(fake.calls().empty());
+  blocker.exec("COMMIT");
+
+  ASSERT_TRUE(fake.WaitForDelivered(1, 10000));
+  auto calls = fake.delivered();
+  EXPECT_TRUE(calls[0].response_url);
+  EXPECT_EQ(calls[0].path, "/commands/slow1");
+  EXPECT_THAT(calls[0].text, HasSubstr("Created T-1 [P2]: Slow disk"));
+  EXPECT_EQ(server.Stop(), 0);
+  EXPECT_EQ(env.Count("SELECT count(*) FROM tickets"), 1);
+  EXPECT_EQ(fake.delivered().size(), 1u);
+}
+
+// In time, the reply is in the HTTP response and nothing goes to response_url.
+TEST(SlackE2E, AFastSlashCommandAnswersInTheResponseOnly) {
+  FakeSlack fake({kToken, 0, "", ""});
+  OpsbotEnv env;
+  env.WriteConfig(SlackConfig(env, fake, 100));
+  OpsbotServer server(env, SlackEnv());
+  ASSERT_TRUE(server.started()) << server.error();
+  auto r = PostSigned(server, "/slack/commands",
+                      SlashForm("fast1", "ticket+new+Fast+disk", fake.response_url("fast1")),
+                      "application/x-www-form-urlencoded");
+  ASSERT_TRUE(r);
+  EXPECT_THAT(BodyJson(r)["text"].get<std::string>(), HasSubstr("Created T-1 [P3]: Fast disk"));
+  EXPECT_EQ(server.Stop(), 0);
+  EXPECT_EQ(env.Count("SELECT count(*) FROM outbox"), 0);
+  EXPECT_TRUE(fake.calls().empty());
 }
 
 }  // namespace
