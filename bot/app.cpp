@@ -14,6 +14,12 @@
 #include "store/schema.h"
 
 namespace opsbot {
+namespace {
+
+// users.info for an unknown sender runs inside Slack's 3 s, before the command: at most this long.
+constexpr int kSlackUserLookupMs = 1000;
+
+}  // namespace
 
 Result<std::shared_ptr<const Config>> LoadValidConfig(const std::string& path,
                                                       const std::string& db_override) {
@@ -127,9 +133,21 @@ Status App::InitOutbox(const Config& cfg) {
       so.proxy.port = colon == std::string::npos ? 80 : std::atoi(rest.substr(colon + 1).c_str());
     }
     so.slack_id_of = [this](const std::string& key) { return SlackIdOf(key); };
+    ConfigHolder* holder = config_.get();
+    so.current_bot_token = [holder] { return holder->Get()->slack.bot_token; };  // rotated by a reload
     auto sender = SlackSender::Create(std::move(so));
     if (!sender.ok()) return Status::Invalid("slack: " + sender.status().message());
+    SlackSender* slack = sender.value().get();
     senders_["slack"] = std::move(sender.value());
+    store::ReadPool* reads = reads_.get();
+    slack_users_ = std::make_unique<SlackUserDirectory>(SlackUserDirectory::Deps{
+        [reads](const std::string& id) {
+          auto found = reads->Run<bool>([&](store::Connection& c) -> Result<bool> {
+            return store::PersonRepo(c).ByHandle(store::HandleKind::kSlack, id).has_value();
+          });
+          return !found.ok() || found.value();  // a store failure: do not call out, the command fails anyway
+        },
+        [slack](const std::string& id) { return slack->LookUpUser(id, kSlackUserLookupMs); }, *clock_});
   }
   OutboxWorker::Options o;
   o.pace_ms_by_platform["slack"] = cfg.slack.pace_ms;
@@ -160,6 +178,10 @@ std::string App::SlackIdOf(const std::string& person_key) {
     return p ? p->slack_user_id : std::string();
   });
   return id.ok() ? id.value() : std::string();
+}
+
+void App::DescribeSlackUser(InboundMessage& message) {
+  if (slack_users_) slack_users_->Describe(message);
 }
 
 std::string App::RenderForSlack(const Reply& reply) {

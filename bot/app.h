@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "adapters/slack/slack_user_directory.h"
 #include "bot/clock.h"
 #include "bot/command_registry.h"
 #include "bot/config_holder.h"
@@ -55,6 +56,10 @@ class App {
   std::string SlackIdOf(const std::string& person_key);
   // A reply as Slack mrkdwn (mentions as <@U…>).
   std::string RenderForSlack(const Reply& reply);
+  // Fills what Slack says of a sender the store does not know (handle, language, time zone). Thread-safe.
+  void DescribeSlackUser(InboundMessage& message);
+  // users.info calls made so far.
+  std::size_t slack_user_lookups() const { return slack_users_ ? slack_users_->lookups() : 0; }
 
   // Re-reads the config file. A bad config is refused with its errors and the old one kept.
   Status Reload();
@@ -80,6 +85,7 @@ class App {
   std::unique_ptr<JobRunner> runner_;
   std::map<std::string, std::unique_ptr<Sender>> senders_;
   std::unique_ptr<OutboxWorker> outbox_;
+  std::unique_ptr<SlackUserDirectory> slack_users_;  // while Slack is on
   std::unique_ptr<Router> router_;
 };
 

@@ -13,7 +13,6 @@ void ReadHttpSection(const YamlMap& top, YamlWalker& w, HttpConfig& http);
 void ReadApiSection(const YamlMap& top, YamlWalker& w, ApiConfig& api);
 void ReadOutboxSection(const YamlMap& top, YamlWalker& w, OutboxConfig& outbox);
 
-
 // "127.0.0.1:8080" → host and port; false when malformed.
 bool ParseListenAddress(const std::string& text, std::string* host, int* port);
 

@@ -1,5 +1,7 @@
 #include "bot/directory.h"
 
+#include <cctype>
+
 #include "store/chat_repo.h"
 #include "store/person_repo.h"
 
@@ -42,6 +44,14 @@ std::string GeneratedKey(const InboundMessage& msg) {
   return std::string(ChannelName(msg.channel)) + ":" + msg.user;
 }
 
+// A platform handle usable as a person's key as it stands: what config ids allow, from a handle's alphabet.
+bool IsHandleKey(const std::string& handle) {
+  if (handle.empty() || handle.size() > 64) return false;
+  for (char ch : handle)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-' && ch != '_') return false;
+  return true;
+}
+
 }  // namespace
 
 Caller ResolveCaller(store::Connection& conn, const InboundMessage& msg) {
@@ -50,9 +60,14 @@ Caller ResolveCaller(store::Connection& conn, const InboundMessage& msg) {
   std::optional<store::PersonRow> row;
   if (kind && !msg.user.empty()) row = store::PersonRepo(conn).ByHandle(*kind, msg.user);
   if (!row) {
-    c.key = GeneratedKey(msg);
+    // Someone met on a platform: named by their handle there when it is free as a key, else by the
+    // platform id; in the language and time zone the platform gave, if it did.
+    c.key = IsHandleKey(msg.user_name) && !store::PersonRepo(conn).ByKey(msg.user_name) ? msg.user_name
+                                                                                        : GeneratedKey(msg);
     c.name = msg.user_name.empty() ? msg.user : msg.user_name;
     c.role = Role::kMember;  // anyone not declared is a member
+    c.language = msg.user_language;
+    c.timezone = msg.user_timezone;
     return c;
   }
   c.person_id = row->id;
@@ -91,6 +106,8 @@ std::int64_t EnsurePerson(store::Connection& conn, Caller& caller, const Inbound
   store::PersonRow row;
   row.key = caller.key;
   row.name = caller.name;
+  if (caller.language) row.language = LangCode(*caller.language);
+  row.timezone = caller.timezone;
   switch (msg.channel) {
     case Channel::kSlack:
       row.slack_user_id = msg.user;

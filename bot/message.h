@@ -1,8 +1,10 @@
 // InboundMessage: one chat message addressed to opsbot, as any adapter hands it to the Router.
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "bot/lang.h"
 #include "bot/role.h"
 
 namespace opsbot {
@@ -32,9 +34,13 @@ struct InboundMessage {
   Channel channel = Channel::kConsole;
   std::string integration;  // the API integration or robot that carried it; empty for none
   std::string user;         // the sender's handle on `channel` (console and api: the person's key)
-  std::string user_name;    // display name, if the platform gives one
-  std::string chat;         // the chat's handle on `channel`; empty for a direct message
-  std::string text;         // the command text, with any mention of the bot itself removed
+  std::string user_name;    // the sender's handle or display name, if the platform gives one
+  // What the platform says of a sender opsbot may not know yet (Slack: users.info), kept on their row
+  // when one is made for them: their language and time zone (IANA). Empty when not known.
+  std::optional<Lang> user_language;
+  std::string user_timezone;
+  std::string chat;  // the chat's handle on `channel`; empty for a direct message
+  std::string text;  // the command text, with any mention of the bot itself removed
   // The highest role the carrier may act with: an integration speaks for the users it names only up to
   // its own role, as a chat platform does. The console is local and trusted.
   Role max_role = Role::kAdmin;

@@ -85,7 +85,8 @@ int RunServer(App& app, const ServeOptions& options) {
                                  return c->slack.enabled ? c->slack.signing_secret : std::string();
                                },
                                [&app](const InboundMessage& m) { return app.router().Handle(m); },
-                               [&app](const Reply& r) { return app.RenderForSlack(r); }, app.clock()});
+                               [&app](const Reply& r) { return app.RenderForSlack(r); }, app.clock(),
+                               [&app](InboundMessage& m) { app.DescribeSlackUser(m); }});
 
   auto bound = server.Bind(host, port);
   if (!bound.ok()) {

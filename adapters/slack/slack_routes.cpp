@@ -47,6 +47,7 @@ void Events(const SlackRouteDeps& d, const httplib::Request& req, httplib::Respo
     case SlackInbound::kMessage:
       break;
   }
+  if (d.describe_user) d.describe_user(in->message);
   Reply reply = d.handle(in->message);
   if (reply.outcome == Outcome::kError) return SendJson(res, 503, JsonError("unavailable", "try again"));
   if (reply.outcome == Outcome::kDuplicate)
@@ -62,6 +63,7 @@ void Commands(const SlackRouteDeps& d, const httplib::Request& req, httplib::Res
     res.status = 200;
     return;
   }
+  if (d.describe_user) d.describe_user(in->message);
   Reply reply = d.handle(in->message);
   if (reply.outcome == Outcome::kError) return SendJson(res, 503, JsonError("unavailable", "try again"));
   if (reply.outcome == Outcome::kDuplicate) {

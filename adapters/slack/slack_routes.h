@@ -26,6 +26,8 @@ struct SlackRouteDeps {
   // A reply as Slack mrkdwn, for the slash-command response (mentions as <@U…>).
   std::function<std::string(const Reply&)> render;
   const Clock& clock;
+  // Fills what Slack says of a sender the store does not know (SlackUserDirectory); may be empty.
+  std::function<void(InboundMessage&)> describe_user = nullptr;
 };
 
 void RegisterSlackRoutes(HttpServer& server, SlackRouteDeps deps);

@@ -112,7 +112,8 @@ Result<std::unique_ptr<SlackSender>> SlackSender::Create(SlackSenderOptions opti
   if (!api || api->path.find_first_of("?#") != std::string::npos)
     return Status::Invalid("slack api_base must be http(s)://host[:port][/path], not '" + options.api_base +
                            "'");
-  if (options.bot_token.empty()) return Status::Invalid("slack bot_token is empty");
+  if (options.bot_token.empty() && !options.current_bot_token)
+    return Status::Invalid("slack bot_token is empty");
   if (!options.proxy.host.empty() && (options.proxy.port <= 0 || options.proxy.port > 65535))
     return Status::Invalid("slack proxy needs a port in 1..65535");
   return std::unique_ptr<SlackSender>(new SlackSender(std::move(options), std::move(*api)));
@@ -206,7 +207,7 @@ DeliveryResult SlackSender::PostMessage(const OutboundMessage& message, const st
   if (message.channel.empty()) return Delivery(Kind::kGiveUp, "no channel");
   nlohmann::json body = {{"channel", message.channel}, {"text", text}, {"mrkdwn", true}};
   if (!message.thread.empty()) body["thread_ts"] = message.thread;
-  httplib::Headers headers = {{"Authorization", "Bearer " + options_.bot_token}};
+  httplib::Headers headers = {{"Authorization", "Bearer " + BotToken()}};
   auto cli = TakeApiClient();
   auto res = cli->Post((api_.path + "/chat.postMessage").c_str(), headers, JsonBody(body),
                        "application/json; charset=utf-8");
@@ -239,6 +240,33 @@ DeliveryResult SlackSender::PostResponseUrl(const OutboundMessage& message, cons
   if (!expired) return ClassifySlackResponse(res->status, res->get_header_value("Retry-After"), res->body);
   if (!message.channel.empty()) return PostMessage(message, text);
   return Delivery(Kind::kGiveUp, "response_url expired");
+}
+
+std::string SlackSender::BotToken() const {
+  return options_.current_bot_token ? options_.current_bot_token() : options_.bot_token;
+}
+
+Result<SlackUser> SlackSender::LookUpUser(const std::string& user_id, int timeout_ms) {
+  auto cli = NewClient(api_);
+  auto set = [](int ms, auto&& setter) { setter(ms / 1000, (ms % 1000) * 1000); };
+  set(timeout_ms, [&](time_t s, time_t us) { cli->set_connection_timeout(s, us); });
+  set(timeout_ms, [&](time_t s, time_t us) { cli->set_read_timeout(s, us); });
+  std::string path =
+      api_.path + "/users.info?include_locale=true&user=" + httplib::detail::encode_query_param(user_id);
+  auto res = cli->Get(path.c_str(), {{"Authorization", "Bearer " + BotToken()}});
+  if (!res) return Status::Unavailable("users.info: " + httplib::to_string(res.error()));
+  auto j = nlohmann::json::parse(res->body, nullptr, /*allow_exceptions=*/false);
+  if (res->status != 200 || !j.is_object())
+    return Status::Unavailable("users.info: HTTP " + std::to_string(res->status));
+  if (!j.value("ok", false) || !j.contains("user") || !j["user"].is_object())
+    return Status::NotFound("users.info: " + (j.contains("error") && j["error"].is_string()
+                                                  ? j["error"].get<std::string>()
+                                                  : std::string("unknown_error")));
+  const nlohmann::json& u = j["user"];
+  auto text = [&](const char* key) {
+    return u.contains(key) && u[key].is_string() ? u[key].get<std::string>() : std::string();
+  };
+  return SlackUser{text("name"), text("real_name"), text("locale"), text("tz")};
 }
 
 std::vector<OutboundMessage> SlackSender::Split(const OutboundMessage& message) const {

@@ -32,6 +32,7 @@
 #include <httplib.h>
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -55,6 +56,8 @@ struct HttpProxy {
 struct SlackSenderOptions {
   std::string api_base = "https://slack.com/api";  // http:// only for tests against a fake
   std::string bot_token;                           // xoxb-…; secret: never logged
+  // When set, the token to use now (read at each call, so a config reload rotates it); else bot_token.
+  std::function<std::string()> current_bot_token;
   HttpProxy proxy;
   int connect_timeout_ms = 5000;
   int write_timeout_ms = 10000;
@@ -62,6 +65,14 @@ struct SlackSenderOptions {
   std::string ca_cert_file = "/etc/ssl/certs/ca-certificates.crt";
   SlackIdOf slack_id_of;  // person key → Slack user id, for <@U…> mentions; may be empty
   std::size_t max_chars = kSlackMessageChars;
+};
+
+// What users.info says of a Slack user (shared/protocols.md §1.5).
+struct SlackUser {
+  std::string handle;     // user.name, e.g. "roadrunner"
+  std::string real_name;  // user.real_name; may be empty
+  std::string locale;     // IETF tag, e.g. "zh-CN" (asked with include_locale); may be empty
+  std::string timezone;   // IANA name, e.g. "Asia/Shanghai"; may be empty
 };
 
 // What the chat.postMessage (or response_url) answer means. `retry_after` is the Retry-After header.
@@ -77,6 +88,9 @@ class SlackSender final : public Sender {
 
   DeliveryResult Send(const OutboundMessage& message) override;
 
+  // users.info?user=…&include_locale=true (bot scope users:read), bounded by `timeout_ms` in all. An
+  // error names Slack's error code (user_not_found, missing_scope, …) or the transport failure.
+  Result<SlackUser> LookUpUser(const std::string& user_id, int timeout_ms);
   // `message` as one message per Slack message (see the top of this file), in order; empty when blank.
   std::vector<OutboundMessage> Split(const OutboundMessage& message) const;
 
@@ -94,6 +108,7 @@ class SlackSender final : public Sender {
 
   DeliveryResult PostMessage(const OutboundMessage& message, const std::string& text);
   DeliveryResult PostResponseUrl(const OutboundMessage& message, const std::string& text);
+  std::string BotToken() const;
 
   const SlackSenderOptions options_;
   const Base api_;

@@ -44,7 +44,8 @@ httplib::Result PostSigned(const OpsbotServer& server, const std::string& path, 
   return server.Client()->Post(path.c_str(), h, body, content_type.c_str());
 }
 
-std::string MentionEvent(const std::string& event_id, const std::string& text, const std::string& ts) {
+std::string MentionEvent(const std::string& event_id, const std::string& text, const std::string& ts,
+                         const std::string& user = "U0FAKEALICE") {
   nlohmann::json j = {{"type", "event_callback"},
                       {"team_id", "T1"},
                       {"api_app_id", "A1"},
@@ -53,7 +54,7 @@ std::string MentionEvent(const std::string& event_id, const std::string& text, c
                       {"authorizations", {{{"user_id", "UBOT"}, {"is_bot", true}}}},
                       {"event",
                        {{"type", "app_mention"},
-                        {"user", "U0FAKEALICE"},
+                        {"user", user},
                         {"channel", "C0FAKEOPS"},
                         {"text", "<@UBOT> " + text},
                         {"ts", ts}}}};
@@ -61,8 +62,10 @@ std::string MentionEvent(const std::string& event_id, const std::string& text, c
 }
 
 std::string SlashForm(const std::string& trigger, const std::string& text,
-                      const std::string& response_url = "http://127.0.0.1:1/x") {
-  return "token=x&team_id=T1&team_domain=t&channel_id=C0FAKEOPS&channel_name=ops&user_id=U0FAKEBOB&user_name="
+                      const std::string& response_url = "http://127.0.0.1:1/x",
+                      const std::string& user = "U0FAKEBOB") {
+  return "token=x&team_id=T1&team_domain=t&channel_id=C0FAKEOPS&channel_name=ops&user_id=" + user +
+         "&user_name="
          "bob"
          "&command=%2Fops&text=" +
          text + "&response_url=" + httplib::detail::encode_query_param(response_url) +
@@ -293,6 +296,85 @@ TEST(SlackE2E, AFastSlashCommandAnswersInTheResponseOnly) {
   EXPECT_EQ(server.Stop(), 0);
   EXPECT_EQ(env.Count("SELECT count(*) FROM outbox"), 0);
   EXPECT_TRUE(fake.calls().empty());
+}
+
+// A Slack user the config does not name is a member, named by their Slack handle, answered in the language
+// of their Slack locale (users.info, asked once), with their time zone kept on the row.
+TEST(SlackE2E, AnUnknownSlackUserIsAnsweredInTheirLanguageAndNamedByTheirHandle) {
+  FakeSlack fake({kToken, 0, "", ""});
+  fake.AddUser("U0NEWLI", "lihua", "zh-CN", "Asia/Shanghai");
+  OpsbotEnv env;
+  env.WriteConfig(SlackConfig(env, fake, 1));
+  OpsbotServer server(env, SlackEnv());
+  ASSERT_TRUE(server.started()) << server.error();
+
+  // English words in an English chat: the reply is still in Chinese, the language of lihua's Slack.
+  auto r = PostSigned(server, "/slack/events",
+                      MentionEvent("EvLi1", "ticket new Disk full", "200.1", "U0NEWLI"), "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  ASSERT_TRUE(fake.WaitForDelivered(1, 5000));
+  EXPECT_THAT(fake.delivered()[0].text, HasSubstr("已创建工单 T-1 [P3]"));
+
+  // Known now: a slash command asks users.info no more, and is answered in Chinese too.
+  r = PostSigned(server, "/slack/commands",
+                 SlashForm("trigLi", "ticket+show+T-1", "http://127.0.0.1:1/x", "U0NEWLI"),
+                 "application/x-www-form-urlencoded");
+  ASSERT_TRUE(r);
+  EXPECT_THAT(BodyJson(r)["text"].get<std::string>(), HasSubstr("T-1"));
+  EXPECT_THAT(BodyJson(r)["text"].get<std::string>(), HasSubstr("报告人"));
+  EXPECT_EQ(fake.users_info_calls(), 1);
+
+  // Someone users.info does not know is still a member, by their Slack id, in the chat's language.
+  r = PostSigned(server, "/slack/events", MentionEvent("EvX1", "ticket new Fan noise", "200.2", "U0GHOST"),
+                 "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_TRUE(fake.WaitForDelivered(2, 5000));
+  EXPECT_THAT(fake.delivered()[1].text, HasSubstr("Created T-2 [P3]: Fan noise"));
+  EXPECT_EQ(server.Stop(), 0);
+
+  EXPECT_EQ(env.Count("SELECT count(*) FROM people WHERE key = 'lihua' AND slack_user_id = 'U0NEWLI' AND "
+                      "language = 'zh' AND timezone = 'Asia/Shanghai' AND role = 'member'"),
+            1);
+  EXPECT_EQ(env.Count("SELECT count(*) FROM people WHERE key = 'slack:U0GHOST' AND role = 'member'"), 1);
+  EXPECT_EQ(fake.users_info_calls(), 2);
+}
+
+// Rotating the bot token and the signing secret in the config takes effect on SIGHUP, without a restart.
+TEST(SlackE2E, AReloadRotatesTheBotTokenAndTheSigningSecret) {
+  FakeSlack fake({"", 0, "", ""});
+  OpsbotEnv env;
+  std::string yaml = SlackConfig(env, fake, 1);
+  auto with = [&](const std::string& secret, const std::string& token) {
+    std::string y = std::regex_replace(yaml, std::regex(R"(\$\{OPSBOT_SLACK_SIGNING_SECRET\})"), secret);
+    return std::regex_replace(y, std::regex(R"(\$\{OPSBOT_SLACK_BOT_TOKEN\})"), token);
+  };
+  env.WriteConfig(with(kSecret, "xoxb-old"));
+  OpsbotServer server(env, {});
+  ASSERT_TRUE(server.started()) << server.error();
+  auto r = PostSigned(server, "/slack/events", MentionEvent("EvR1", "ticket new one", "300.1"),
+                      "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  ASSERT_TRUE(fake.WaitForDelivered(1, 5000));
+  EXPECT_EQ(fake.delivered()[0].authorization, "Bearer xoxb-old");
+
+  const std::string new_secret = "0123456789abcdef0123456789abcdef";
+  env.WriteConfig(with(new_secret, "xoxb-new"));
+  server.process().Signal(SIGHUP);
+  server.process().ReadStderrUntil("config reloaded");
+  r = PostSigned(server, "/slack/events", MentionEvent("EvR2", "ticket new two", "300.2"),
+                 "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);  // the old secret no longer signs
+  r = PostSigned(server, "/slack/events", MentionEvent("EvR3", "ticket new three", "300.3"),
+                 "application/json", 0, new_secret);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  ASSERT_TRUE(fake.WaitForDelivered(2, 5000));
+  EXPECT_EQ(fake.delivered()[1].authorization, "Bearer xoxb-new");
+  EXPECT_EQ(server.Stop(), 0);
+  EXPECT_EQ(env.Count("SELECT count(*) FROM tickets"), 2);
 }
 
 }  // namespace

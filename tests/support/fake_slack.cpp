@@ -23,6 +23,8 @@ FakeSlack::FakeSlack(Options options) : options_(std::move(options)) {
   server_->Post(R"(/api/chat\.postMessage)", [this](const httplib::Request& req, httplib::Response& res) {
     Handle(req, res, /*response_url=*/false, /*via_proxy=*/false);
   });
+  server_->Get(R"(/api/users\.info)",
+               [this](const httplib::Request& req, httplib::Response& res) { UsersInfo(req, res); });
   server_->Post(R"(/commands/.*)", [this](const httplib::Request& req, httplib::Response& res) {
     Handle(req, res, /*response_url=*/true, /*via_proxy=*/false);
   });
@@ -167,6 +169,33 @@ void FakeSlack::Handle(const httplib::Request& req, httplib::Response& res, bool
   if (response_url) return answer_with(200, "ok", true);
   std::string ts = "1700000000." + std::to_string(100000 + next_ts_++);
   answer_with(200, nlohmann::json({{"ok", true}, {"channel", call.channel}, {"ts", ts}}).dump(), true);
+}
+
+void FakeSlack::AddUser(const std::string& id, const std::string& handle, const std::string& locale,
+                        const std::string& tz) {
+  std::lock_guard lock(mu_);
+  users_[id] = {{"id", id}, {"name", handle}, {"real_name", handle}, {"locale", locale}, {"tz", tz}};
+}
+
+int FakeSlack::users_info_calls() const {
+  std::lock_guard lock(mu_);
+  return users_info_calls_;
+}
+
+void FakeSlack::UsersInfo(const httplib::Request& req, httplib::Response& res) {
+  std::lock_guard lock(mu_);
+  ++users_info_calls_;
+  nlohmann::json answer;
+  if (!options_.token.empty() && req.get_header_value("Authorization") != "Bearer " + options_.token) {
+    answer = {{"ok", false}, {"error", "invalid_auth"}};
+  } else if (req.get_param_value("include_locale") != "true") {
+    answer = {{"ok", false}, {"error", "opsbot_test_expects_include_locale"}};
+  } else if (auto it = users_.find(req.get_param_value("user")); it != users_.end()) {
+    answer = {{"ok", true}, {"user", it->second}};
+  } else {
+    answer = {{"ok", false}, {"error", "user_not_found"}};
+  }
+  res.set_content(answer.dump(), "application/json");
 }
 
 }  // namespace opsbot::testing

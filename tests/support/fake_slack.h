@@ -4,6 +4,7 @@
 //
 //   POST /api/chat.postMessage                 JSON {channel, text, thread_ts, ...}; api_base() points here
 //   POST /commands/<anything>                  a response_url (response_url(id)); JSON {response_type, text}
+//   GET  /api/users.info?user=U…&include_locale=true   the users added with AddUser
 //   POST http://<host>/api/chat.postMessage     the same, asked through it as an HTTP proxy (absolute URI)
 //
 // Each call takes the next scripted answer (Script), or ok when none is left. chat.postMessage checks the
@@ -18,6 +19,7 @@
 #pragma once
 
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <condition_variable>
@@ -85,6 +87,10 @@ class FakeSlack {
   std::string response_url(const std::string& id) const { return base_url() + "/commands/" + id; }
 
   void Script(std::vector<FakeSlackAnswer> answers);  // appended to what is left
+  // A user GET /api/users.info knows (it answers user_not_found for others, and counts every call).
+  void AddUser(const std::string& id, const std::string& handle, const std::string& locale,
+               const std::string& tz);
+  int users_info_calls() const;
   void SetPaceMs(int ms);
 
   std::vector<FakeSlackCall> calls() const;
@@ -95,6 +101,7 @@ class FakeSlack {
 
  private:
   void Handle(const httplib::Request& req, httplib::Response& res, bool response_url, bool via_proxy);
+  void UsersInfo(const httplib::Request& req, httplib::Response& res);
 
   Options options_;
   std::unique_ptr<httplib::Server> server_;
@@ -108,6 +115,8 @@ class FakeSlack {
   std::vector<FakeSlackCall> calls_;
   std::map<std::string, std::chrono::steady_clock::time_point> last_delivered_;  // per channel
   int pace_violations_ = 0;
+  std::map<std::string, nlohmann::json> users_;
+  int users_info_calls_ = 0;
   int next_ts_ = 1;
 };
 
