@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     res.set_content(body, "application/json");
   };
   server.Post("/api/v1/messages", answer);
+  server.Post("/slack/commands", answer);  // for slack_bench load: the same client work as against opsbot
   server.Get("/healthz", answer);
   if (!server.bind_to_port("127.0.0.1", port)) {
     std::cerr << "cannot bind " << port << "\n";

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Exception.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <mutex>
 
 namespace opsbot::store {
@@ -48,12 +49,16 @@ SQLite::Statement& Connection::Prepare(const std::string& sql) {
     it->second->reset();
     it->second->clearBindings();
   }
+  // Each statement once: bounded by the cache even on a connection nobody resets (a few per work).
+  if (std::find(used_.begin(), used_.end(), it->second.get()) == used_.end())
+    used_.push_back(it->second.get());
   return *it->second;
 }
 
 void Connection::ResetStatements() {
-  for (auto& [sql, st] : statements_)
+  for (SQLite::Statement* st : used_)
     st->tryReset();
+  used_.clear();
 }
 
 }  // namespace opsbot::store

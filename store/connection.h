@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "bot/status.h"
 
@@ -38,8 +39,8 @@ class Connection {
   // the Connection's lifetime; do not use the same statement twice at once.
   SQLite::Statement& Prepare(const std::string& sql);
 
-  // Resets every cached statement, ending the implicit read a half-stepped statement keeps open. The
-  // Writer and ReadPool call it after each piece of work, before COMMIT.
+  // Resets every statement Prepare handed out since the last call, ending the implicit read a
+  // half-stepped statement keeps open. The Writer and ReadPool call it after each piece of work.
   void ResetStatements();
 
   // Runs one or more statements without results, parsing them each time (migrations, pragmas).
@@ -57,6 +58,7 @@ class Connection {
   SQLite::Database db_;
   std::string path_;
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+  std::vector<SQLite::Statement*> used_;  // handed out by Prepare since the last ResetStatements
 };
 
 }  // namespace opsbot::store

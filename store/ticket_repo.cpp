@@ -114,7 +114,7 @@ std::int64_t TicketRepo::Insert(const TicketRow& r) {
   BindOpt(st, 13, r.resolve_due_at);
   st.exec();
   std::int64_t id = conn_.LastInsertId();
-  ReplaceTags(id, r.tags);
+  InsertTags(id, r.tags);
   return id;
 }
 
@@ -208,6 +208,10 @@ void TicketRepo::ReplaceTags(std::int64_t id, const std::vector<std::string>& ta
   auto& del = conn_.Prepare("DELETE FROM ticket_tags WHERE ticket_id = ?");
   del.bind(1, static_cast<int64_t>(id));
   del.exec();
+  InsertTags(id, tags);
+}
+
+void TicketRepo::InsertTags(std::int64_t id, const std::vector<std::string>& tags) {
   for (const auto& tag : tags) {
     auto& ins = conn_.Prepare("INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?, ?)");
     ins.bind(1, static_cast<int64_t>(id));

@@ -52,14 +52,28 @@ TEST_F(SlackUserDirectoryTest, AnUnknownUserIsDescribedOnceFromTheirSlackProfile
   EXPECT_EQ(calls_, 2);
 }
 
-TEST_F(SlackUserDirectoryTest, AKnownUserIsNotAskedAbout) {
+TEST_F(SlackUserDirectoryTest, AKnownUserIsNotAskedAboutAndTheStoreOnlyOnceInAWhile) {
   known_.insert("U1");
-  SlackUserDirectory d = Directory();
+  int store_queries = 0;
+  SlackUserDirectory d({[&](const std::string& id) {
+                          ++store_queries;
+                          return known_.count(id) > 0;
+                        },
+                        [this](const std::string&) -> Result<SlackUser> {
+                          ++calls_;
+                          return SlackUser{};
+                        },
+                        clock_});
   InboundMessage m = From("U1");
   d.Describe(m);
+  d.Describe(m);
   EXPECT_EQ(calls_, 0);
+  EXPECT_EQ(store_queries, 1);
   EXPECT_EQ(m.user_name, "");
   EXPECT_FALSE(m.user_language);
+  clock_.Advance(SlackUserDirectory::kKeepKnown + 1);
+  d.Describe(m);
+  EXPECT_EQ(store_queries, 2);
 }
 
 TEST_F(SlackUserDirectoryTest, OtherLocalesAndUnknownZonesAreLeftToTheDefaults) {

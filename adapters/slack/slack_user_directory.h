@@ -5,7 +5,8 @@
 // reads. So for a sender unknown to the store, Describe asks users.info (with a short timeout, inside
 // Slack's 3 s) and fills InboundMessage::user_name, user_language and user_timezone; the Router then
 // answers in that language, and the person's row, when a command makes one, keeps all three. Answers are
-// cached per user id (a failure too, for a few minutes), so a user who only asks `help` costs one call.
+// cached per user id (a failure too, for a few minutes), so a user who only asks `help` costs one call;
+// so is the store's answer that it knows someone, so a known sender costs no query per message.
 // Thread-safe.
 #pragma once
 
@@ -31,6 +32,7 @@ class SlackUserDirectory {
   };
   static constexpr EpochSeconds kKeepFound = 24 * 3600;  // a handle or locale rarely changes
   static constexpr EpochSeconds kKeepFailed = 300;       // users.info down or missing_scope: ask later
+  static constexpr EpochSeconds kKeepKnown = 600;        // a row with their id: not asked about again
 
   explicit SlackUserDirectory(Deps deps, std::size_t max_entries = 10000)
       : d_(std::move(deps)), max_entries_(max_entries) {}
@@ -42,6 +44,7 @@ class SlackUserDirectory {
 
  private:
   struct Entry {
+    bool known = false;  // the store has a row with this id: nothing to fill
     std::optional<SlackUser> user;
     EpochSeconds expires = 0;
   };
