@@ -98,6 +98,7 @@ int Outbox(const std::string& opsbot_url, const std::string& secret, int fake_po
   std::map<std::string, std::vector<Clock::time_point>> got;  // channel → delivery times
   int delivered = 0;
   httplib::Server fake;
+  fake.set_tcp_nodelay(true);
   fake.Post("/api/chat.postMessage", [&](const httplib::Request& req, httplib::Response& res) {
     auto j = nlohmann::json::parse(req.body, nullptr, false);
     std::string channel = j.is_object() ? j.value("channel", "") : "";

@@ -10,18 +10,11 @@
 #include <string_view>
 
 #include "bot/clock.h"
+#include "bot/signature_check.h"
 
 namespace opsbot {
 
-enum class SignatureCheck {
-  kOk,
-  kMissing,    // a header is absent or empty
-  kMalformed,  // the timestamp is not decimal seconds, or the signature is not "v0=" + 64 hex digits
-  kStale,      // |now - timestamp| > window: outside the replay window, in either direction
-  kMismatch,   // well-formed and fresh, but not signed with this secret (or no secret configured)
-};
 
-const char* SignatureCheckName(SignatureCheck c);
 
 // Checks, in this order: missing, malformed, stale, mismatch. The comparison is constant-time over the
 // 32 digest bytes (hex case is not significant). An empty `signing_secret` never verifies (kMismatch):
