@@ -39,6 +39,9 @@ struct InboundMessage {
   // when one is made for them: their language and time zone (IANA). Empty when not known.
   std::optional<Lang> user_language;
   std::string user_timezone;
+  // The language replies take on this platform when neither the person nor the chat has one set (DingTalk
+  // and WeCom: Chinese); empty: the configured default.
+  std::optional<Lang> platform_language;
   std::string chat;  // the chat's handle on `channel`; empty for a direct message
   std::string text;  // the command text, with any mention of the bot itself removed
   // The highest role the carrier may act with: an integration speaks for the users it names only up to

@@ -66,7 +66,7 @@ Reply Router::Dispatch(const InboundMessage& msg, std::string& command_id) const
   std::vector<std::string> tokens = Tokenize(NormalizeChatText(msg.text));
   std::optional<CommandRegistry::Match> match = d_.registry.Find(tokens);
   if (match) command_id = match->spec->id;
-  Lang lang = config->language;  // until the pipeline knows better
+  Lang lang = msg.platform_language.value_or(config->language);  // until the pipeline knows better
 
   // A read: one read transaction, from resolving the caller to the reply.
   const bool recorded = !msg.dedupe_key.empty() || msg.reply_via_outbox;
@@ -148,12 +148,12 @@ Reply Router::Answer(const InboundMessage& msg, const std::vector<std::string>& 
   if (!RoleAllows(msg.max_role, caller.role)) caller.role = msg.max_role;
 
   if (!match) {
-    lang = ChooseLang(caller, ContainsCjk(msg.text), chat, config.language);
+    lang = ChooseLang(caller, ContainsCjk(msg.text), chat, msg.platform_language.value_or(config.language));
     if (tokens.empty()) return Reply::Refused(lang, Tr(lang, Msg::kEmptyMessage));
     return Unknown(tokens, caller, lang);
   }
   const CommandSpec& spec = *match->spec;
-  lang = ChooseLang(caller, match->chinese_alias, chat, config.language);
+  lang = ChooseLang(caller, match->chinese_alias, chat, msg.platform_language.value_or(config.language));
 
   // Authorise before anything else is looked at.
   if (!RoleAllows(caller.role, spec.role)) {

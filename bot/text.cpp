@@ -165,4 +165,14 @@ std::string TruncateUtf8(std::string_view s, std::size_t max_cp) {
   return EncodeUtf8(cps) + "…";
 }
 
+std::string TrimAscii(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  std::size_t b = 0, e = s.size();
+  while (b < e && space(s[b]))
+    ++b;
+  while (e > b && space(s[e - 1]))
+    --e;
+  return std::string(s.substr(b, e - b));
+}
+
 }  // namespace opsbot

@@ -7,8 +7,12 @@ namespace opsbot {
 namespace {
 
 TEST(Crypto, Base64MatchesRfc4648) {
-  const std::pair<const char*, const char*> kCases[] = {{"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},
-                                                        {"foo", "Zm9v"}, {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="},
+  const std::pair<const char*, const char*> kCases[] = {{"", ""},
+                                                        {"f", "Zg=="},
+                                                        {"fo", "Zm8="},
+                                                        {"foo", "Zm9v"},
+                                                        {"foob", "Zm9vYg=="},
+                                                        {"fooba", "Zm9vYmE="},
                                                         {"foobar", "Zm9vYmFy"}};
   for (auto [plain, encoded] : kCases) {
     EXPECT_EQ(Base64Encode(plain), encoded);

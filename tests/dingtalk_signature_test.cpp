@@ -11,7 +11,8 @@ const char* kT4Sign = "3O/+JkmT6LIkyEifgagk27DzxKJTl4agVk3rjPORAak=";
 
 TEST(DingTalkSignature, MatchesVectorT4InBothForms) {
   EXPECT_EQ(DingTalkSign("SECexample", "1577262236757"), kT4Sign);
-  EXPECT_EQ(DingTalkSignForUrl("SECexample", "1577262236757"), "3O%2F%2BJkmT6LIkyEifgagk27DzxKJTl4agVk3rjPORAak%3D");
+  EXPECT_EQ(DingTalkSignForUrl("SECexample", "1577262236757"),
+            "3O%2F%2BJkmT6LIkyEifgagk27DzxKJTl4agVk3rjPORAak%3D");
 }
 
 TEST(DingTalkSignature, AcceptsT4WithinTheHour) {
@@ -45,10 +46,11 @@ TEST(DingTalkSignature, RefusesMissingAndMalformedHeaders) {
   EXPECT_EQ(VerifyDingTalkSignature("SECexample", "1577262236757", "", kT4), SignatureCheck::kMissing);
   for (const char* ts : {"-1577262236757", "1577262236757.0", " 1577262236757", "0x1", "9999999999999999999"})
     EXPECT_EQ(VerifyDingTalkSignature("SECexample", ts, kT4Sign, kT4), SignatureCheck::kMalformed) << ts;
-  for (const char* sign : {"3O%2F%2BJkmT6LIkyEifgagk27DzxKJTl4agVk3rjPORAak%3D",  // URL-encoded: not the header
-                           "3O/+JkmT6LIkyEifgagk27DzxKJTl4agVk3rjPORAak",         // no padding
-                           "3O/+JkmT6LIkyEifgagk27DzxKJTl4agVk3rjPORAak=AAAA",   // 35 bytes
-                           "not base64 at all!!"})
+  for (const char* sign :
+       {"3O%2F%2BJkmT6LIkyEifgagk27DzxKJTl4agVk3rjPORAak%3D",  // URL-encoded: not the header
+        "3O/+JkmT6LIkyEifgagk27DzxKJTl4agVk3rjPORAak",         // no padding
+        "3O/+JkmT6LIkyEifgagk27DzxKJTl4agVk3rjPORAak=AAAA",    // 35 bytes
+        "not base64 at all!!"})
     EXPECT_EQ(VerifyDingTalkSignature("SECexample", "1577262236757", sign, kT4), SignatureCheck::kMalformed)
         << sign;
 }

@@ -79,16 +79,6 @@ std::pair<std::size_t, std::size_t> FindUserMention(std::string_view text, std::
   return {std::string_view::npos, std::string_view::npos};
 }
 
-std::string TrimAscii(std::string s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  std::size_t b = 0, e = s.size();
-  while (b < e && space(s[b]))
-    ++b;
-  while (e > b && space(s[e - 1]))
-    --e;
-  return s.substr(b, e - b);
-}
-
 // The text a command parser sees: the bot's mention removed (with one of the spaces around it), markup
 // decoded, outer whitespace trimmed.
 std::string CommandText(std::string_view raw, const std::string& bot_user, bool strip_any_first_mention) {

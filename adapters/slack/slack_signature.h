@@ -14,8 +14,6 @@
 
 namespace opsbot {
 
-
-
 // Checks, in this order: missing, malformed, stale, mismatch. The comparison is constant-time over the
 // 32 digest bytes (hex case is not significant). An empty `signing_secret` never verifies (kMismatch):
 // an unconfigured secret must fail closed. `now` and the timestamp are UTC epoch seconds.
