@@ -68,6 +68,18 @@ struct SlackConfig {
   std::string proxy;    // outbound HTTP(S) proxy, "http://host:port"; empty: none
 };
 
+// The DingTalk enterprise app robot (shared/protocols.md §2). The app's AppKey is also its robotCode.
+struct DingTalkConfig {
+  bool enabled = false;
+  std::string app_key;
+  std::string app_secret;                             // secret: never logged
+  std::string api_base = "https://api.dingtalk.com";  // OpenAPI: access token and robot sends
+  // A reply may go to a message's sessionWebhook (an unsigned URL in the body) only on these hosts.
+  std::vector<std::string> session_webhook_hosts = {"oapi.dingtalk.com"};
+  std::int64_t window_ms = 3600 * 1000;  // how far a callback's timestamp may be from now
+  long pace_ms = 3000;                   // 20 messages a minute per robot and chat
+};
+
 // Delivery of everything opsbot says that does not go back in an HTTP response.
 struct OutboxConfig {
   int max_attempts = 8;                        // then the message is dead (kept, listed, announced)
@@ -120,6 +132,7 @@ struct Config {
   std::map<int, SlaTarget> sla;  // priority 1..4 → targets
   std::vector<AssignmentRule> assignment;
   SlackConfig slack;
+  DingTalkConfig dingtalk;
   HttpConfig http;
   ApiConfig api;
   OutboxConfig outbox;

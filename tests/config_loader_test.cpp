@@ -185,15 +185,46 @@ TEST(ConfigLoaderTest, SlackOffWhenASecretIsUnsetOrEmpty) {
   ASSERT_TRUE(unset.config) << Errors(unset);
   EXPECT_FALSE(unset.config->slack.enabled);
   EXPECT_TRUE(unset.config->slack.bot_token.empty());
-  ASSERT_EQ(unset.config->notices.size(), 1u);
-  EXPECT_EQ(unset.config->notices[0], "slack: off (SIGN is not set)");
+  EXPECT_TRUE(HasNotice(*unset.config, "slack: off (SIGN is not set)"));
 
   ConfigLoad empty = Load(kSlack, {{"SIGN", "s3cr3t-value"}, {"TOKEN", ""}});
   ASSERT_TRUE(empty.config) << Errors(empty);
   EXPECT_FALSE(empty.config->slack.enabled);
-  ASSERT_EQ(empty.config->notices.size(), 1u);
-  EXPECT_NE(empty.config->notices[0].find("TOKEN"), std::string::npos);
-  EXPECT_EQ(empty.config->notices[0].find("s3cr3t-value"), std::string::npos);
+  EXPECT_TRUE(HasNotice(*empty.config, "slack: off (TOKEN"));
+  EXPECT_FALSE(HasNotice(*empty.config, "s3cr3t-value"));
+}
+
+TEST(ConfigLoaderTest, DingTalkIsOnWithBothSecretsAndReadsItsSettings) {
+  const char* kDingTalk = R"(dingtalk:
+  app_key: ${DT_KEY}
+  app_secret: ${DT_SECRET}
+  api_base: http://127.0.0.1:9/
+  session_webhook_hosts: [oapi.dingtalk.com, 127.0.0.1]
+  window_ms: 60000
+  pace_ms: 50
+)";
+  ConfigLoad on = Load(kDingTalk, {{"DT_KEY", "dingkey"}, {"DT_SECRET", "dingsecret"}});
+  ASSERT_TRUE(on.config) << Errors(on);
+  const DingTalkConfig& d = on.config->dingtalk;
+  EXPECT_TRUE(d.enabled);
+  EXPECT_EQ(d.app_key, "dingkey");
+  EXPECT_EQ(d.app_secret, "dingsecret");
+  EXPECT_EQ(d.api_base, "http://127.0.0.1:9");
+  EXPECT_EQ(d.session_webhook_hosts, (std::vector<std::string>{"oapi.dingtalk.com", "127.0.0.1"}));
+  EXPECT_EQ(d.window_ms, 60000);
+  EXPECT_EQ(d.pace_ms, 50);
+
+  ConfigLoad off = Load(kDingTalk, {{"DT_KEY", "dingkey"}});
+  ASSERT_TRUE(off.config) << Errors(off);
+  EXPECT_FALSE(off.config->dingtalk.enabled);
+  EXPECT_TRUE(off.config->dingtalk.app_key.empty());
+  EXPECT_TRUE(HasNotice(*off.config, "dingtalk: off (DT_SECRET is not set)"));
+
+  ConfigLoad bad =
+      Load("dingtalk: {app_key: k, app_secret: s, session_webhook_hosts: [\"https://x/\"], window_ms: 5}\n");
+  EXPECT_FALSE(bad.config);
+  EXPECT_NE(Errors(bad).find("dingtalk.session_webhook_hosts[0]"), std::string::npos) << Errors(bad);
+  EXPECT_NE(Errors(bad).find("dingtalk.window_ms"), std::string::npos) << Errors(bad);
 }
 
 TEST(ConfigLoaderTest, ValuesFromEnvironmentAreNeverEchoed) {
