@@ -4,12 +4,14 @@
 
 #include <filesystem>
 
+#include "adapters/dingtalk/dingtalk_sender.h"
 #include "adapters/slack/slack_render.h"
 #include "adapters/slack/slack_sender.h"
 #include "bot/config_loader.h"
 #include "bot/config_sync.h"
 #include "bot/outbox_worker.h"
 #include "commands/register_all.h"
+#include "store/dedupe_repo.h"
 #include "store/person_repo.h"
 #include "store/schema.h"
 
@@ -149,8 +151,26 @@ Status App::InitOutbox(const Config& cfg) {
         },
         [slack](const std::string& id) { return slack->LookUpUser(id, kSlackUserLookupMs); }, *clock_});
   }
+  if (cfg.dingtalk.enabled) {
+    DingTalkSenderOptions dt;
+    dt.api_base = cfg.dingtalk.api_base;
+    ConfigHolder* holder = config_.get();
+    dt.app_key = [holder] { return holder->Get()->dingtalk.app_key; };  // rotated by a reload
+    dt.app_secret = [holder] { return holder->Get()->dingtalk.app_secret; };
+    store::ReadPool* reads = reads_.get();
+    dt.dingtalk_id_of = [reads](const std::string& key) {
+      auto id = reads->Run<std::string>([&](store::Connection& c) -> Result<std::string> {
+        auto p = store::PersonRepo(c).ByKey(key);
+        return p ? p->dingtalk_staff_id : std::string();
+      });
+      return id.ok() ? id.value() : std::string();
+    };
+    dt.clock = clock_;
+    senders_["dingtalk"] = std::make_unique<DingTalkSender>(std::move(dt));
+  }
   OutboxWorker::Options o;
   o.pace_ms_by_platform["slack"] = cfg.slack.pace_ms;
+  o.pace_ms_by_platform["dingtalk"] = cfg.dingtalk.pace_ms;
   o.max_attempts = cfg.outbox.max_attempts;
   o.retention_ms = cfg.outbox.retention_seconds * 1000;
   if (const ChatConfig* admin = cfg.FindChat(cfg.admin_chat);
@@ -178,6 +198,18 @@ std::string App::SlackIdOf(const std::string& person_key) {
     return p ? p->slack_user_id : std::string();
   });
   return id.ok() ? id.value() : std::string();
+}
+
+Result<SignatureUse> App::ClaimDingTalkSignature(const std::string& pair, const std::string& msg_id) {
+  const EpochMillis now = clock_->NowMillis();
+  return writer_->Run<SignatureUse>([&](store::Connection& c) -> Result<SignatureUse> {
+    store::DedupeRepo keys(c);
+    const std::string prefix = "dingtalk:sign:" + pair + ":";
+    if (auto used = keys.FirstWithPrefix(prefix))
+      return *used == prefix + msg_id ? SignatureUse::kSameMessage : SignatureUse::kOtherMessage;
+    keys.Insert(prefix + msg_id, now);
+    return SignatureUse::kFirst;
+  });
 }
 
 void App::DescribeSlackUser(InboundMessage& message) {

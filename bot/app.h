@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "adapters/dingtalk/dingtalk_routes.h"
 #include "adapters/slack/slack_user_directory.h"
 #include "bot/clock.h"
 #include "bot/command_registry.h"
@@ -58,6 +59,8 @@ class App {
   std::string RenderForSlack(const Reply& reply);
   // Fills what Slack says of a sender the store does not know (handle, language, time zone). Thread-safe.
   void DescribeSlackUser(InboundMessage& message);
+  // Records that a DingTalk (timestamp, sign) pair carried `msg_id`, unless it already carried one.
+  Result<SignatureUse> ClaimDingTalkSignature(const std::string& pair, const std::string& msg_id);
   // users.info calls made so far.
   std::size_t slack_user_lookups() const { return slack_users_ ? slack_users_->lookups() : 0; }
 

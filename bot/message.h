@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "bot/clock.h"
 #include "bot/lang.h"
 #include "bot/role.h"
 
@@ -56,7 +57,9 @@ struct InboundMessage {
   std::string reply_platform;  // e.g. "slack"
   std::string reply_channel;   // the platform's chat id to answer in
   std::string reply_thread;    // the platform's thread to answer under; empty: none
-  std::string reply_url;       // a one-shot URL for a late reply (Slack's response_url); empty: none
+  std::string
+      reply_url;  // a URL for the reply (Slack's response_url, DingTalk's sessionWebhook); empty: none
+  EpochMillis reply_url_expires = 0;  // when reply_url stops working (epoch ms); 0: not said
   // When > 0, the caller needs an answer within this time (Slack wants a slash command's HTTP answer
   // within 3 s). If the command has not committed by then, Handle returns Outcome::kLate at once and the
   // command goes on: its reply is queued in the outbox, in the command's own transaction, for

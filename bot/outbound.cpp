@@ -3,9 +3,16 @@
 namespace opsbot {
 
 nlohmann::json OutboundMessage::ToJson() const {
-  return {{"platform", platform},      {"destination", destination},   {"channel", channel},
-          {"thread", thread},          {"response_url", response_url}, {"text", reply.text},
-          {"mentions", reply.mention}, {"lang", LangCode(reply.lang)}, {"command", reply.command}};
+  return {{"platform", platform},
+          {"destination", destination},
+          {"channel", channel},
+          {"thread", thread},
+          {"response_url", response_url},
+          {"text", reply.text},
+          {"response_url_expires", response_url_expires},
+          {"mentions", reply.mention},
+          {"lang", LangCode(reply.lang)},
+          {"command", reply.command}};
 }
 
 std::optional<OutboundMessage> OutboundMessage::FromJson(const nlohmann::json& j) {
@@ -17,6 +24,7 @@ std::optional<OutboundMessage> OutboundMessage::FromJson(const nlohmann::json& j
     m.channel = j.value("channel", std::string());
     m.thread = j.value("thread", std::string());
     m.response_url = j.value("response_url", std::string());
+    m.response_url_expires = j.value("response_url_expires", EpochMillis{0});
     m.reply.text = j.value("text", std::string());
     if (j.contains("mentions") && j["mentions"].is_array())
       m.reply.mention = j["mentions"].get<std::vector<std::string>>();

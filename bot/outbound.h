@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/clock.h"
 #include "bot/reply.h"
 
 namespace opsbot {
@@ -20,8 +21,9 @@ struct OutboundMessage {
   std::string destination;   // pacing/order key, e.g. "slack:C0123"; usually platform + ":" + channel
   std::string channel;       // the platform's chat id (Slack channel ID, ...)
   std::string thread;        // the platform's thread to reply under (Slack thread_ts); empty: none
-  std::string response_url;  // a one-shot reply URL the platform gave (Slack response_url); empty: none
-  Reply reply;               // text, mentions (person keys), language
+  std::string response_url;  // a reply URL the platform gave (Slack response_url, DingTalk sessionWebhook)
+  EpochMillis response_url_expires = 0;  // when it stops working (epoch ms); 0: not said
+  Reply reply;                           // text, mentions (person keys), language
 
   nlohmann::json ToJson() const;
   static std::optional<OutboundMessage> FromJson(const nlohmann::json& j);

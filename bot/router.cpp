@@ -184,6 +184,7 @@ void Router::EnqueueReply(store::Connection& conn, const InboundMessage& msg, co
   out.channel = msg.reply_channel;
   out.thread = msg.reply_thread;
   out.response_url = msg.reply_url;
+  out.response_url_expires = msg.reply_url_expires;
   std::vector<Reply> pieces = d_.split ? d_.split(out.platform, reply) : std::vector<Reply>{reply};
   store::OutboxRepo repo(conn);
   for (const Reply& piece : pieces) {

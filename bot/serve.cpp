@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "adapters/api/api_adapter.h"
+#include "adapters/dingtalk/dingtalk_routes.h"
 #include "adapters/slack/slack_routes.h"
 #include "bot/api_tokens.h"
 #include "bot/config_server_sections.h"
@@ -87,6 +88,13 @@ int RunServer(App& app, const ServeOptions& options) {
                                [&app](const InboundMessage& m) { return app.router().Handle(m); },
                                [&app](const Reply& r) { return app.RenderForSlack(r); }, app.clock(),
                                [&app](InboundMessage& m) { app.DescribeSlackUser(m); }});
+
+  RegisterDingTalkRoutes(server, {[&app] { return app.config().Get()->dingtalk; },
+                                  [&app](const InboundMessage& m) { return app.router().Handle(m); },
+                                  [&app](const std::string& pair, const std::string& msg_id) {
+                                    return app.ClaimDingTalkSignature(pair, msg_id);
+                                  },
+                                  app.clock()});
 
   auto bound = server.Bind(host, port);
   if (!bound.ok()) {

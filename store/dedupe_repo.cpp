@@ -10,6 +10,18 @@ bool DedupeRepo::Insert(const std::string& key, EpochMillis now) {
   return conn_.Changes() == 1;
 }
 
+std::optional<std::string> DedupeRepo::FirstWithPrefix(const std::string& prefix) {
+  // A range on the primary key: every key from "prefix" up to, not including, the prefix with its final
+  // ':' raised to ';'.
+  std::string upper = prefix;
+  upper.back() = static_cast<char>(upper.back() + 1);
+  auto& st = conn_.Prepare("SELECT key FROM dedupe_keys WHERE key >= ? AND key < ? ORDER BY key LIMIT 1");
+  st.bind(1, prefix);
+  st.bind(2, upper);
+  if (!st.executeStep()) return std::nullopt;
+  return st.getColumn(0).getString();
+}
+
 int DedupeRepo::Prune(EpochMillis before) {
   auto& st = conn_.Prepare("DELETE FROM dedupe_keys WHERE created_at < ?");
   st.bind(1, static_cast<int64_t>(before));

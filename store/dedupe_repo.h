@@ -3,6 +3,7 @@
 // milliseconds. See Connection for the threading and error contract.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "bot/clock.h"
@@ -16,6 +17,8 @@ class DedupeRepo {
 
   // Records `key`; false when it was there already.
   bool Insert(const std::string& key, EpochMillis now);
+  // The first stored key that starts with `prefix` (which must end with ':'), if any.
+  std::optional<std::string> FirstWithPrefix(const std::string& prefix);
   // Deletes keys created before `before`. Returns how many.
   int Prune(EpochMillis before);
 

@@ -46,5 +46,16 @@ TEST_F(DedupeRepoTest, PruneDeletesOnlyOlderKeys) {
   EXPECT_EQ(repo.Prune(5000), 0);
 }
 
+TEST_F(DedupeRepoTest, FirstWithPrefixFindsOnlyKeysUnderThePrefix) {
+  DedupeRepo repo(*conn_);
+  repo.Insert("dingtalk:sign:1:abc:msg1", 1000);
+  repo.Insert("dingtalk:sign:1:abcd:msg2", 1000);
+  repo.Insert("dingtalk:sign:10:abc:msg3", 1000);
+  EXPECT_EQ(repo.FirstWithPrefix("dingtalk:sign:1:abc:"), "dingtalk:sign:1:abc:msg1");
+  EXPECT_EQ(repo.FirstWithPrefix("dingtalk:sign:1:abcd:"), "dingtalk:sign:1:abcd:msg2");
+  EXPECT_EQ(repo.FirstWithPrefix("dingtalk:sign:1:ab:"), std::nullopt);
+  EXPECT_EQ(repo.FirstWithPrefix("dingtalk:sign:2:abc:"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace opsbot::store

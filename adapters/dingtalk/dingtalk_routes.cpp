@@ -1,0 +1,83 @@
+#include "adapters/dingtalk/dingtalk_routes.h"
+
+#include <spdlog/spdlog.h>
+
+#include "adapters/dingtalk/dingtalk_inbound.h"
+#include "adapters/dingtalk/dingtalk_signature.h"
+#include "bot/json_body.h"
+#include "bot/text.h"
+
+namespace opsbot {
+namespace {
+
+constexpr std::int64_t kDingTalkBodyLimit = 64 * 1024;
+constexpr int kAnswerWithinMs = 2500;
+
+void Refuse(httplib::Response& res, const std::string& why) {
+  spdlog::warn("dingtalk: refused /dingtalk/callback ({})", why);
+  SendJson(res, 401, JsonError("invalid_request", "invalid request signature"));
+}
+
+void Callback(const DingTalkRouteDeps& d, const httplib::Request& req, httplib::Response& res) {
+  DingTalkConfig c = d.config();
+  if (!c.enabled) return SendJson(res, 404, JsonError("not_found", "DingTalk is not configured"));
+  const std::string ts = req.get_header_value("timestamp"), sign = req.get_header_value("sign");
+  SignatureCheck check = VerifyDingTalkSignature(c.app_secret, ts, sign, d.clock.NowMillis(), c.window_ms);
+  if (check != SignatureCheck::kOk) return Refuse(res, std::string(SignatureCheckName(check)) + " signature");
+  auto in = ParseDingTalkCallback(req.body);
+  if (!in.ok()) return SendJson(res, 400, JsonError("bad_request", in.status().message()));
+  if (in->robot_code != c.app_key) return Refuse(res, "robotCode is not this app's");
+  auto use = d.claim(ts + ":" + sign, in->msg_id);
+  if (!use.ok()) return SendJson(res, 503, JsonError("unavailable", "try again"));
+  if (*use == SignatureUse::kOtherMessage) return Refuse(res, "a signature already used for another message");
+  if (in->kind == DingTalkInbound::kIgnored) {
+    spdlog::debug("dingtalk: ignored a callback ({})", in->ignore_reason);
+    return SendJson(res, 200, "{}");
+  }
+
+  InboundMessage& m = in->message;
+  m.reply_via_outbox = true;
+  m.reply_platform = "dingtalk";
+  m.reply_channel = in->group ? "group:" + in->conversation_id : "user:" + m.user;
+  if (SessionWebhookAllowed(in->session_webhook, c.session_webhook_hosts)) {
+    m.reply_url = in->session_webhook;
+    m.reply_url_expires = in->session_webhook_expires;
+  } else if (!in->session_webhook.empty()) {
+    spdlog::warn(
+        "dingtalk: a sessionWebhook off the allow-list was ignored (dingtalk.session_webhook_hosts)");
+  }
+  m.answer_within_ms = kAnswerWithinMs;
+  Reply reply = d.handle(m);
+  if (reply.outcome == Outcome::kError) return SendJson(res, 503, JsonError("unavailable", "try again"));
+  if (reply.outcome == Outcome::kDuplicate)
+    spdlog::info("dingtalk: dropped a message already handled ({})", m.dedupe_key);
+  SendJson(res, 200, "{}");
+}
+
+}  // namespace
+
+bool SessionWebhookAllowed(const std::string& url, const std::vector<std::string>& hosts) {
+  std::string scheme = url.rfind("https://", 0) == 0  ? "https://"
+                       : url.rfind("http://", 0) == 0 ? "http://"
+                                                      : "";
+  if (scheme.empty()) return false;
+  std::string rest = url.substr(scheme.size());
+  std::string authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (authority.find('@') != std::string::npos || authority.empty()) return false;
+  std::string host = ToLowerAscii(authority.substr(
+      0, authority.rfind(':') == std::string::npos ? authority.size() : authority.rfind(':')));
+  for (const std::string& allowed : hosts) {
+    if (host != ToLowerAscii(allowed)) continue;
+    // Plain http only to a loopback test server, never across a network.
+    return scheme == "https://" || host == "127.0.0.1" || host == "localhost";
+  }
+  return false;
+}
+
+void RegisterDingTalkRoutes(HttpServer& server, DingTalkRouteDeps deps) {
+  auto d = std::make_shared<DingTalkRouteDeps>(std::move(deps));
+  server.Add({"POST", "/dingtalk/callback", "/dingtalk/callback", kDingTalkBodyLimit,
+              [d](const httplib::Request& req, httplib::Response& res) { Callback(*d, req, res); }});
+}
+
+}  // namespace opsbot

@@ -1,0 +1,227 @@
+// End-to-end: signed DingTalk callbacks into the real server; replies out through the outbox to a fake
+// DingTalk (sessionWebhook and OpenAPI) started in the test.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "adapters/dingtalk/dingtalk_signature.h"
+#include "tests/support/opsbot_server.h"
+
+namespace opsbot::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using Json = nlohmann::json;
+
+const char* kKey = "dingappkey";
+const char* kSecret = "dingappsecret-for-tests";
+
+// A fake of DingTalk's robot endpoints: sessionWebhooks (/robot/sendBySession), the OpenAPI token and the
+// robot sends. Records every call; answers as a healthy DingTalk does.
+class FakeDingTalk {
+ public:
+  struct Call {
+    std::string path;
+    std::string token;  // x-acs-dingtalk-access-token
+    Json body;
+  };
+  FakeDingTalk() {
+    server_.Post("/robot/sendBySession", [this](const httplib::Request& req, httplib::Response& res) {
+      Record(req);
+      res.set_content(R"({"errcode":0,"errmsg":"ok"})", "application/json");
+    });
+    server_.Post("/v1.0/oauth2/accessToken", [this](const httplib::Request& req, httplib::Response& res) {
+      Record(req);
+      Json b = Json::parse(req.body, nullptr, false);
+      if (b.value("appKey", "") != kKey || b.value("appSecret", "") != kSecret) {
+        res.status = 400;
+        res.set_content(R"({"code":"invalidClientIdOrSecret"})", "application/json");
+        return;
+      }
+      res.set_content(R"({"accessToken":"tok-1","expireIn":7200})", "application/json");
+    });
+    auto send = [this](const httplib::Request& req, httplib::Response& res) {
+      Record(req);
+      if (req.get_header_value("x-acs-dingtalk-access-token") != "tok-1") {
+        res.status = 401;
+        res.set_content(R"({"code":"InvalidAuthentication"})", "application/json");
+        return;
+      }
+      res.set_content(R"({"processQueryKey":"pqk"})", "application/json");
+    };
+    server_.Post("/v1.0/robot/groupMessages/send", send);
+    server_.Post("/v1.0/robot/oToMessages/batchSend", send);
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running())
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~FakeDingTalk() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::vector<Call> Sends() {
+    std::lock_guard lock(mu_);
+    std::vector<Call> out;
+    for (const Call& c : calls_)
+      if (c.path != "/v1.0/oauth2/accessToken") out.push_back(c);
+    return out;
+  }
+  bool WaitForSends(std::size_t n) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(10), [&] {
+      std::size_t sends = 0;
+      for (const Call& c : calls_)
+        sends += c.path != "/v1.0/oauth2/accessToken";
+      return sends >= n;
+    });
+  }
+
+ private:
+  void Record(const httplib::Request& req) {
+    std::lock_guard lock(mu_);
+    calls_.push_back({req.path, req.get_header_value("x-acs-dingtalk-access-token"),
+                      Json::parse(req.body, nullptr, false)});
+    cv_.notify_all();
+  }
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Call> calls_;
+};
+
+std::string DingTalkConfig(const OpsbotEnv& env, const FakeDingTalk& fake) {
+  return ServeConfig(env) + "\ndingtalk:\n  app_key: " + kKey + "\n  app_secret: " + kSecret +
+         "\n  api_base: " + fake.base() + "\n  session_webhook_hosts: [127.0.0.1]\n  pace_ms: 1\n";
+}
+
+Json Callback(const std::string& msg_id, const std::string& text, bool group, const FakeDingTalk& fake,
+              long long webhook_expires) {
+  Json j = {{"msgtype", "text"},
+            {"text", {{"content", " " + text}}},
+            {"msgId", msg_id},
+            {"conversationType", group ? "2" : "1"},
+            {"conversationId", group ? "cidFAKEopsCn000000000000==" : "cidDirect=="},
+            {"senderNick", "张伟"},
+            {"senderStaffId", "fake-staff-zhangwei"},
+            {"chatbotUserId", "$:LWCP_v1:$bot"},
+            {"robotCode", kKey},
+            {"sessionWebhook", fake.base() + "/robot/sendBySession?session=s1"},
+            {"sessionWebhookExpiredTime", webhook_expires}};
+  return j;
+}
+
+long long NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+httplib::Result PostSigned(const OpsbotServer& server, const std::string& body, const std::string& ts,
+                           const std::string& secret = kSecret) {
+  httplib::Headers h = {{"timestamp", ts}, {"sign", DingTalkSign(secret, ts)}};
+  return server.Client()->Post("/dingtalk/callback", h, body, "application/json; charset=utf-8");
+}
+
+TEST(DingTalkE2E, AGroupMessageInChineseCreatesATicketAndTheReplyPingsThroughTheSessionWebhook) {
+  FakeDingTalk fake;
+  OpsbotEnv env;
+  env.WriteConfig(DingTalkConfig(env, fake));
+  OpsbotServer server(env);
+  ASSERT_TRUE(server.started()) << server.error();
+
+  auto r = PostSigned(server, Callback("m1", "建单 磁盘满 p1 @张伟", true, fake, NowMs() + 3600000).dump(),
+                      std::to_string(NowMs()));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  ASSERT_TRUE(fake.WaitForSends(1));
+  auto sends = fake.Sends();
+  EXPECT_EQ(sends[0].path, "/robot/sendBySession");
+  std::string text = sends[0].body["markdown"]["text"];
+  EXPECT_THAT(text, HasSubstr("已创建工单 T-1 [P1]：磁盘满"));
+  EXPECT_THAT(text, HasSubstr("@fake-staff-zhangwei"));  // the ping: in the text and in at.atUserIds
+  EXPECT_EQ(sends[0].body["at"]["atUserIds"], Json::array({"fake-staff-zhangwei"}));
+  EXPECT_EQ(server.Stop(), 0);
+  EXPECT_EQ(env.Count("SELECT count(*) FROM tickets t JOIN people p ON p.id = t.assignee_id WHERE "
+                      "p.key = 'zhangwei'"),
+            1);
+}
+
+TEST(DingTalkE2E, ADirectMessageWithAnExpiredSessionWebhookIsAnsweredThroughTheOpenApi) {
+  FakeDingTalk fake;
+  OpsbotEnv env;
+  env.WriteConfig(DingTalkConfig(env, fake));
+  OpsbotServer server(env);
+  ASSERT_TRUE(server.started()) << server.error();
+  auto r = PostSigned(server, Callback("m2", "ticket new VPN down", false, fake, NowMs() - 1000).dump(),
+                      std::to_string(NowMs()));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  ASSERT_TRUE(fake.WaitForSends(1));
+  auto sends = fake.Sends();
+  EXPECT_EQ(sends[0].path, "/v1.0/robot/oToMessages/batchSend");
+  EXPECT_EQ(sends[0].token, "tok-1");
+  EXPECT_EQ(sends[0].body["robotCode"], kKey);
+  EXPECT_EQ(sends[0].body["userIds"], Json::array({"fake-staff-zhangwei"}));
+  Json param = Json::parse(sends[0].body["msgParam"].get<std::string>());
+  EXPECT_THAT(param["text"].get<std::string>(), HasSubstr("T-1"));
+  EXPECT_EQ(server.Stop(), 0);
+}
+
+TEST(DingTalkE2E, ForgedStaleReusedAndForeignCallbacksAreRefusedAndARedeliveryIsDropped) {
+  FakeDingTalk fake;
+  OpsbotEnv env;
+  env.WriteConfig(DingTalkConfig(env, fake));
+  OpsbotServer server(env);
+  ASSERT_TRUE(server.started()) << server.error();
+  const std::string ts = std::to_string(NowMs());
+  std::string first = Callback("m3", "ticket new first", true, fake, NowMs() + 3600000).dump();
+
+  auto r = PostSigned(server, first, ts, "another-secret");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);  // wrong secret
+  r = PostSigned(server, first, std::to_string(NowMs() - 2 * 3600 * 1000));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);  // stale
+  r = server.Client()->Post("/dingtalk/callback", first, "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);  // no headers
+  Json foreign = Json::parse(first);
+  foreign["robotCode"] = "someone-else";
+  r = PostSigned(server, foreign.dump(), std::to_string(NowMs()));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);  // another app's robot
+
+  r = PostSigned(server, first, ts);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  // The same header pair again: with the same msgId a redelivery (dropped), with another body refused.
+  r = PostSigned(server, first, ts);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  r = PostSigned(server, Callback("m4", "ticket new smuggled", true, fake, NowMs() + 3600000).dump(), ts);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  // A redelivery under a fresh signature is dropped too.
+  r = PostSigned(server, first, std::to_string(NowMs() + 1));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  r = PostSigned(server, "{not json", std::to_string(NowMs() + 2));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+
+  ASSERT_TRUE(fake.WaitForSends(1));
+  EXPECT_EQ(server.Stop(), 0);
+  EXPECT_EQ(env.Count("SELECT count(*) FROM tickets"), 1);
+  EXPECT_EQ(fake.Sends().size(), 1u);
+}
+
+}  // namespace
+}  // namespace opsbot::testing
