@@ -41,6 +41,14 @@ struct DeliveryResult {
   std::optional<long> retry_after_ms;  // the platform said when to come back (HTTP 429 Retry-After)
   std::string error;             // the platform's error code or the transport error, for logs and `outbox`
   bool maybe_delivered = false;  // the request may have reached the platform (a timeout after sending)
+
+  static DeliveryResult Of(Kind kind, std::string error, bool maybe_delivered = false) {
+    DeliveryResult r;
+    r.kind = kind;
+    r.error = std::move(error);
+    r.maybe_delivered = maybe_delivered;
+    return r;
+  }
 };
 
 // Delivers messages of one platform. Called from the OutboxWorker's threads; implementations are

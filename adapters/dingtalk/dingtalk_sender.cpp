@@ -10,11 +10,7 @@ using Kind = DeliveryResult::Kind;
 using Json = nlohmann::json;
 
 DeliveryResult Delivery(Kind kind, std::string error, bool maybe_delivered = false) {
-  DeliveryResult r;
-  r.kind = kind;
-  r.error = std::move(error);
-  r.maybe_delivered = maybe_delivered;
-  return r;
+  return DeliveryResult::Of(kind, std::move(error), maybe_delivered);
 }
 
 // "https://host:port/path?query" → ("https://host:port", "/path?query").

@@ -17,11 +17,7 @@ constexpr std::size_t kMaxIdleClients = 8;
 constexpr long kMaxRetryAfterMs = 24L * 3600 * 1000;
 
 DeliveryResult Delivery(Kind kind, std::string error, bool maybe_delivered = false) {
-  DeliveryResult r;
-  r.kind = kind;
-  r.error = std::move(error);
-  r.maybe_delivered = maybe_delivered;
-  return r;
+  return DeliveryResult::Of(kind, std::move(error), maybe_delivered);
 }
 
 // Retry-After in seconds (Slack's form) → milliseconds; nullopt for anything else (an HTTP date).
