@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <regex>
 #include <thread>
 
 #include "adapters/dingtalk/dingtalk_signature.h"
@@ -97,9 +98,19 @@ class FakeDingTalk {
   std::vector<Call> calls_;
 };
 
+// The demo config's dingtalk section with its secrets filled in and its URLs pointed at the fake.
 std::string DingTalkConfig(const OpsbotEnv& env, const FakeDingTalk& fake) {
-  return ServeConfig(env) + "\ndingtalk:\n  app_key: " + kKey + "\n  app_secret: " + kSecret +
-         "\n  api_base: " + fake.base() + "\n  session_webhook_hosts: [127.0.0.1]\n  pace_ms: 1\n";
+  std::string yaml = ServeConfig(env);
+  for (auto [from, to] :
+       {std::pair<std::string, std::string>{R"(\$\{OPSBOT_DINGTALK_APP_KEY\})", kKey},
+        {R"(\$\{OPSBOT_DINGTALK_APP_SECRET\})", kSecret},
+        {"api_base: https://api.dingtalk.com", "api_base: " + fake.base() + "\n  pace_ms: 1"},
+        {R"(session_webhook_hosts: \[oapi\.dingtalk\.com\])", "session_webhook_hosts: [127.0.0.1]"}}) {
+    std::string next = std::regex_replace(yaml, std::regex(from), to);
+    EXPECT_NE(next, yaml) << "the demo config no longer has " << from;
+    yaml = next;
+  }
+  return yaml;
 }
 
 Json Callback(const std::string& msg_id, const std::string& text, bool group, const FakeDingTalk& fake,
