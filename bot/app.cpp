@@ -111,6 +111,7 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
   JobRunner* runner = app->runner_.get();
   App* self = app.get();
   auto split = [self](const std::string& platform, const Reply& reply) {
+    if (platform == "dingtalk") return SplitDingTalkReply(reply);
     if (platform != "slack") return std::vector<Reply>{reply};
     return SplitSlackReply(reply, [self](const std::string& key) { return self->SlackIdOf(key); });
   };

@@ -39,6 +39,14 @@ struct DingTalkSenderOptions {
   std::string ca_cert_file = "/etc/ssl/certs/ca-certificates.crt";
 };
 
+// DingTalk refuses a message body over 20,000 bytes (errcode 460101); the text of one message stays under
+// this, leaving room for the JSON around it and the "@<userid>" a ping adds.
+constexpr std::size_t kDingTalkTextBytes = 18000;
+
+// `reply` as one Reply per DingTalk message, in order: cut at line ends (else at a UTF-8 boundary) so each
+// text is at most `max_bytes`; mentions stay with each piece that names them ("@key").
+std::vector<Reply> SplitDingTalkReply(const Reply& reply, std::size_t max_bytes = kDingTalkTextBytes);
+
 class DingTalkSender final : public Sender {
  public:
   explicit DingTalkSender(DingTalkSenderOptions options) : o_(std::move(options)) {}
