@@ -158,13 +158,8 @@ Status App::InitOutbox(const Config& cfg) {
     ConfigHolder* holder = config_.get();
     dt.app_key = [holder] { return holder->Get()->dingtalk.app_key; };  // rotated by a reload
     dt.app_secret = [holder] { return holder->Get()->dingtalk.app_secret; };
-    store::ReadPool* reads = reads_.get();
-    dt.dingtalk_id_of = [reads](const std::string& key) {
-      auto id = reads->Run<std::string>([&](store::Connection& c) -> Result<std::string> {
-        auto p = store::PersonRepo(c).ByKey(key);
-        return p ? p->dingtalk_staff_id : std::string();
-      });
-      return id.ok() ? id.value() : std::string();
+    dt.dingtalk_id_of = [this](const std::string& key) {
+      return HandleOf(key, &store::PersonRow::dingtalk_staff_id);
     };
     dt.clock = clock_;
     senders_["dingtalk"] = std::make_unique<DingTalkSender>(std::move(dt));
@@ -193,12 +188,16 @@ Status App::InitOutbox(const Config& cfg) {
   return Status::Ok();
 }
 
-std::string App::SlackIdOf(const std::string& person_key) {
+std::string App::HandleOf(const std::string& person_key, std::string store::PersonRow::*handle) {
   auto id = reads_->Run<std::string>([&](store::Connection& c) -> Result<std::string> {
     auto p = store::PersonRepo(c).ByKey(person_key);
-    return p ? p->slack_user_id : std::string();
+    return p ? (*p).*handle : std::string();
   });
   return id.ok() ? id.value() : std::string();
+}
+
+std::string App::SlackIdOf(const std::string& person_key) {
+  return HandleOf(person_key, &store::PersonRow::slack_user_id);
 }
 
 Result<SignatureUse> App::ClaimDingTalkSignature(const std::string& pair, const std::string& msg_id) {

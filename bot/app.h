@@ -23,6 +23,7 @@
 #include "bot/status.h"
 #include "store/checkpointer.h"
 #include "store/db_lock.h"
+#include "store/person_repo.h"
 #include "store/read_pool.h"
 #include "store/writer.h"
 
@@ -53,8 +54,10 @@ class App {
   // Rewrites what the database lock file says this process is (e.g. the server's address).
   Status DescribeLock(const std::string& what) { return lock_->Describe(what); }
   const Clock& clock() const { return *clock_; }
-  // A person's Slack user id by key ("" when none), from the store. Thread-safe.
-  std::string SlackIdOf(const std::string& person_key);
+  // A person's handle on a platform by key ("" when none), e.g. &PersonRow::slack_user_id, from the
+  // store. Thread-safe.
+  std::string HandleOf(const std::string& person_key, std::string store::PersonRow::*handle);
+  std::string SlackIdOf(const std::string& person_key);  // HandleOf(key, &PersonRow::slack_user_id)
   // A reply as Slack mrkdwn (mentions as <@U…>).
   std::string RenderForSlack(const Reply& reply);
   // Fills what Slack says of a sender the store does not know (handle, language, time zone). Thread-safe.
