@@ -1,7 +1,9 @@
 #include "adapters/dingtalk/dingtalk_sender.h"
 
 #include <spdlog/spdlog.h>
+
 #include <nlohmann/json.hpp>
+#include "bot/http_client.h"
 
 namespace opsbot {
 namespace {
@@ -116,18 +118,7 @@ DeliveryResult DingTalkSender::Send(const OutboundMessage& message) {
 }
 
 std::unique_ptr<httplib::Client> DingTalkSender::Client(const std::string& scheme_host_port) const {
-  auto cli = std::make_unique<httplib::Client>(scheme_host_port);
-  if (scheme_host_port.rfind("https://", 0) == 0) {
-    cli->set_ca_cert_path(o_.ca_cert_file.c_str());
-    cli->enable_server_certificate_verification(true);
-  }
-  const time_t s = o_.timeout_ms / 1000, us = (o_.timeout_ms % 1000) * 1000;
-  cli->set_connection_timeout(s, us);
-  cli->set_read_timeout(s, us);
-  cli->set_write_timeout(s, us);
-  cli->set_follow_location(false);
-  cli->set_tcp_nodelay(true);
-  return cli;
+  return NewHttpClient(scheme_host_port, {o_.timeout_ms, o_.timeout_ms, o_.timeout_ms, o_.ca_cert_file, {}});
 }
 
 DeliveryResult DingTalkSender::PostSessionWebhook(const OutboundMessage& message) {

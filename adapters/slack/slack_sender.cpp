@@ -139,24 +139,9 @@ std::optional<SlackSender::Base> SlackSender::ParseBase(std::string_view url) {
 }
 
 std::unique_ptr<httplib::Client> SlackSender::NewClient(const Base& base) const {
-  auto cli = std::make_unique<httplib::Client>(base.scheme_host_port);
-  if (base.scheme_host_port.rfind("https://", 0) == 0) {
-    cli->set_ca_cert_path(options_.ca_cert_file.c_str());
-    cli->enable_server_certificate_verification(true);
-  }
-  auto set = [](int ms, auto&& setter) { setter(ms / 1000, (ms % 1000) * 1000); };
-  set(options_.connect_timeout_ms, [&](time_t s, time_t us) { cli->set_connection_timeout(s, us); });
-  set(options_.write_timeout_ms, [&](time_t s, time_t us) { cli->set_write_timeout(s, us); });
-  set(options_.read_timeout_ms, [&](time_t s, time_t us) { cli->set_read_timeout(s, us); });
-  if (!options_.proxy.host.empty()) {
-    cli->set_proxy(options_.proxy.host.c_str(), options_.proxy.port);
-    if (!options_.proxy.username.empty())
-      cli->set_proxy_basic_auth(options_.proxy.username.c_str(), options_.proxy.password.c_str());
-  }
-  cli->set_follow_location(false);
-  cli->set_tcp_nodelay(
-      true);  // headers and body are separate writes: no Nagle wait on a kept-alive connection
-  return cli;
+  return NewHttpClient(base.scheme_host_port,
+                       {options_.connect_timeout_ms, options_.write_timeout_ms, options_.read_timeout_ms,
+                        options_.ca_cert_file, options_.proxy});
 }
 
 std::unique_ptr<httplib::Client> SlackSender::TakeApiClient() {
@@ -243,10 +228,8 @@ std::string SlackSender::BotToken() const {
 }
 
 Result<SlackUser> SlackSender::LookUpUser(const std::string& user_id, int timeout_ms) {
-  auto cli = NewClient(api_);
-  auto set = [](int ms, auto&& setter) { setter(ms / 1000, (ms % 1000) * 1000); };
-  set(timeout_ms, [&](time_t s, time_t us) { cli->set_connection_timeout(s, us); });
-  set(timeout_ms, [&](time_t s, time_t us) { cli->set_read_timeout(s, us); });
+  auto cli = NewHttpClient(api_.scheme_host_port, {timeout_ms, options_.write_timeout_ms, timeout_ms,
+                                                   options_.ca_cert_file, options_.proxy});
   std::string path =
       api_.path + "/users.info?include_locale=true&user=" + httplib::detail::encode_query_param(user_id);
   auto res = cli->Get(path.c_str(), {{"Authorization", "Bearer " + BotToken()}});

@@ -41,17 +41,11 @@
 #include <vector>
 
 #include "adapters/slack/slack_render.h"
+#include "bot/http_client.h"
 #include "bot/outbound.h"
 #include "bot/status.h"
 
 namespace opsbot {
-
-struct HttpProxy {
-  std::string host;  // empty: no proxy
-  int port = 0;
-  std::string username;  // empty: no Proxy-Authorization
-  std::string password;  // secret: never logged
-};
 
 struct SlackSenderOptions {
   std::string api_base = "https://slack.com/api";  // http:// only for tests against a fake
