@@ -7,6 +7,7 @@
 #include "adapters/dingtalk/dingtalk_sender.h"
 #include "adapters/slack/slack_render.h"
 #include "adapters/slack/slack_sender.h"
+#include "adapters/wecom/wecom_sender.h"
 #include "bot/config_loader.h"
 #include "bot/config_sync.h"
 #include "bot/outbox_worker.h"
@@ -112,6 +113,7 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
   App* self = app.get();
   auto split = [self](const std::string& platform, const Reply& reply) {
     if (platform == "dingtalk") return SplitDingTalkReply(reply);
+    if (platform == "wecom") return SplitWeComReply(reply);
     if (platform != "slack") return std::vector<Reply>{reply};
     return SplitSlackReply(reply, [self](const std::string& key) { return self->SlackIdOf(key); });
   };
@@ -152,23 +154,50 @@ Status App::InitOutbox(const Config& cfg) {
         },
         [slack](const std::string& id) { return slack->LookUpUser(id, kSlackUserLookupMs); }, *clock_});
   }
-  if (cfg.dingtalk.enabled) {
+  if (cfg.dingtalk.enabled || !cfg.dingtalk.robots.empty()) {
     DingTalkSenderOptions dt;
     dt.api_base = cfg.dingtalk.api_base;
+    dt.oapi_base = cfg.dingtalk.oapi_base;
     ConfigHolder* holder = config_.get();
     dt.app_key = [holder] { return holder->Get()->dingtalk.app_key; };  // rotated by a reload
     dt.app_secret = [holder] { return holder->Get()->dingtalk.app_secret; };
     dt.dingtalk_id_of = [this](const std::string& key) {
       return HandleOf(key, &store::PersonRow::dingtalk_staff_id);
     };
+    dt.robot_for = [holder](const std::string& conversation_id) -> std::optional<DingTalkRobot> {
+      auto c = holder->Get();
+      auto it = c->dingtalk.robots.find(conversation_id);
+      if (it == c->dingtalk.robots.end()) return std::nullopt;
+      return it->second;
+    };
     dt.clock = clock_;
     senders_["dingtalk"] = std::make_unique<DingTalkSender>(std::move(dt));
+  }
+  if (cfg.wecom.enabled()) {
+    WeComSenderOptions wc;
+    wc.api_base = cfg.wecom.api_base;
+    ConfigHolder* holder = config_.get();
+    wc.corp_id = [holder] { return holder->Get()->wecom.corp_id; };  // rotated by a reload
+    wc.app_secret = [holder] { return holder->Get()->wecom.secret; };
+    wc.agent_id = [holder] { return holder->Get()->wecom.agent_id; };
+    wc.robot_key_for = [holder](const std::string& chat_id) {
+      auto c = holder->Get();
+      auto it = c->wecom.robot_keys.find(chat_id);
+      return it == c->wecom.robot_keys.end() ? std::string() : it->second;
+    };
+    wc.wecom_id_of = [this](const std::string& key) {
+      return HandleOf(key, &store::PersonRow::wecom_userid);
+    };
+    wc.clock = clock_;
+    senders_["wecom"] = std::make_unique<WeComSender>(std::move(wc));
   }
   OutboxWorker::Options o;
   o.pace_ms_by_platform["slack"] = cfg.slack.pace_ms;
   o.pace_ms_by_platform["dingtalk"] = cfg.dingtalk.pace_ms;
+  o.pace_ms_by_platform["wecom"] = cfg.wecom.pace_ms;
   o.max_attempts = cfg.outbox.max_attempts;
   o.retention_ms = cfg.outbox.retention_seconds * 1000;
+  o.rate_limited_wait_ms = cfg.outbox.rate_limit_wait_seconds * 1000;
   if (const ChatConfig* admin = cfg.FindChat(cfg.admin_chat);
       admin && cfg.slack.enabled && !admin->slack_channel_id.empty()) {
     OutboundMessage route;

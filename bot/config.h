@@ -68,6 +68,13 @@ struct SlackConfig {
   std::string proxy;    // outbound HTTP(S) proxy, "http://host:port"; empty: none
 };
 
+// A DingTalk custom group robot (自定义机器人): POST oapi_base/robot/send?access_token=..., signed with its
+// secret (加签) when it has one. It can @ people, which the app robot's OpenAPI group send cannot.
+struct DingTalkRobot {
+  std::string access_token;  // secret: never logged
+  std::string secret;        // secret; "" for a robot without 加签
+};
+
 // The DingTalk enterprise app robot (shared/protocols.md §2). The app's AppKey is also its robotCode.
 struct DingTalkConfig {
   bool enabled = false;
@@ -76,14 +83,40 @@ struct DingTalkConfig {
   std::string api_base = "https://api.dingtalk.com";  // OpenAPI: access token and robot sends
   // A reply may go to a message's sessionWebhook (an unsigned URL in the body) only on these hosts.
   std::vector<std::string> session_webhook_hosts = {"oapi.dingtalk.com"};
-  std::int64_t window_ms = 3600 * 1000;  // how far a callback's timestamp may be from now
-  long pace_ms = 3000;                   // 20 messages a minute per robot and chat
+  std::int64_t window_ms = 3600 * 1000;                 // how far a callback's timestamp may be from now
+  long pace_ms = 3000;                                  // 20 messages a minute per robot and chat
+  std::map<std::string, DingTalkRobot> robots;          // a group's openConversationId → its custom robot
+  std::string oapi_base = "https://oapi.dingtalk.com";  // custom robots' webhooks
+};
+
+// WeCom (企业微信) (shared/protocols.md §3): a self-built app for 1:1 messages (callback XML in, message/send
+// out), a smart bot for group @-messages (callback JSON in, its response_url out), and group robot webhooks
+// for what opsbot says in a group on its own. The app and the smart bot are switched on separately, each when
+// all its credentials are set.
+struct WeComConfig {
+  bool app_enabled = false;
+  bool bot_enabled = false;
+  std::string corp_id;                            // also the app's receive id in its callbacks
+  long agent_id = 0;                              // the app's AgentId
+  std::string secret;                             // the app's Secret, for access tokens; secret: never logged
+  std::string token;                              // the app's callback Token; secret
+  std::string aes_key;                            // the app's callback EncodingAESKey (43 characters); secret
+  std::string bot_token;                          // the smart bot's callback Token; secret
+  std::string bot_aes_key;                        // the smart bot's callback EncodingAESKey; secret
+  std::map<std::string, std::string> robot_keys;  // a group's chatid → its robot webhook key; secret
+  std::string api_base = "https://qyapi.weixin.qq.com";
+  long pace_ms = 3000;  // a group robot takes 20 messages a minute
+
+  bool enabled() const { return app_enabled || bot_enabled; }
 };
 
 // Delivery of everything opsbot says that does not go back in an HTTP response.
 struct OutboxConfig {
   int max_attempts = 8;                        // then the message is dead (kept, listed, announced)
   std::int64_t retention_seconds = 7 * 86400;  // delivered rows and dedupe keys are pruned after this
+  // How long a destination waits after its platform said "too fast" without saying for how long (DingTalk
+  // 130101, WeCom 45009): DingTalk blocks a robot for a minute or more.
+  std::int64_t rate_limit_wait_seconds = 60;
 };
 
 // The HTTP front: chat webhooks and the JSON API. Settings from shared/http-serving.md.
@@ -133,6 +166,7 @@ struct Config {
   std::vector<AssignmentRule> assignment;
   SlackConfig slack;
   DingTalkConfig dingtalk;
+  WeComConfig wecom;
   HttpConfig http;
   ApiConfig api;
   OutboxConfig outbox;

@@ -1,5 +1,7 @@
 #include "bot/config_platform_sections.h"
 
+#include <algorithm>
+#include <cctype>
 #include <optional>
 #include <string_view>
 
@@ -43,6 +45,45 @@ bool SwitchedOn(const char* platform, const std::vector<std::string>& reasons,
   return false;
 }
 
+// A robot of a group chat: the chat's handle on the platform and the robot's secret(s).
+struct Robot {
+  std::string chat_handle;
+  std::string secret;
+  std::string second_secret;  // "" when not configured
+};
+
+// `robots`: a list of {chat: <a chat under chats with a handle on the platform>, <secret_key>: ...,
+// [<optional_key>: ...]}. A chat that is unknown or has no handle there is an error; a robot whose secret is
+// unset is left out, with a notice naming the variable.
+std::vector<Robot> ReadRobots(const YamlField& list, YamlWalker& w, const std::vector<ChatConfig>& chats,
+                              std::string ChatConfig::*handle, const char* platform, const char* secret_key,
+                              const char* optional_key, std::vector<std::string>& notices) {
+  std::vector<Robot> out;
+  for (const YamlField& item : w.AsList(list)) {
+    auto r = w.AsMap(item, {"chat", secret_key, optional_key ? optional_key : secret_key});
+    if (!r) continue;
+    auto chat_key = w.Required(*r, "chat");
+    if (!chat_key) continue;
+    auto chat =
+        std::find_if(chats.begin(), chats.end(), [&](const ChatConfig& c) { return c.id == chat_key->text; });
+    if (chat == chats.end() || ((*chat).*handle).empty()) {
+      w.Error(*chat_key, "unknown chat " + YamlWalker::Quote(*chat_key) +
+                             " (declare it under chats, with its " + platform + " id)");
+      continue;
+    }
+    std::vector<std::string> why;
+    Robot robot{(*chat).*handle, "", ""};
+    w.Secret(*r, secret_key, &robot.secret, &why);
+    if (optional_key && r->Get(optional_key)) w.Secret(*r, optional_key, &robot.second_secret, &why);
+    if (why.empty())
+      out.push_back(std::move(robot));
+    else
+      notices.push_back(std::string(platform) + ": no group robot for " + chat->id + " (" + why.front() +
+                        ")");
+  }
+  return out;
+}
+
 }  // namespace
 
 void ReadSlackSection(const YamlMap& top, YamlWalker& w, SlackConfig& slack,
@@ -65,17 +106,23 @@ void ReadSlackSection(const YamlMap& top, YamlWalker& w, SlackConfig& slack,
   slack.bot_token.clear();
 }
 
-void ReadDingTalkSection(const YamlMap& top, YamlWalker& w, DingTalkConfig& dingtalk,
-                         std::vector<std::string>& notices) {
+void ReadDingTalkSection(const YamlMap& top, YamlWalker& w, const std::vector<ChatConfig>& chats,
+                         DingTalkConfig& dingtalk, std::vector<std::string>& notices) {
   auto field = top.Get("dingtalk");
   if (!field) {
     notices.push_back("dingtalk: off (not configured)");
     return;
   }
-  auto m =
-      w.AsMap(*field, {"app_key", "app_secret", "api_base", "session_webhook_hosts", "window_ms", "pace_ms"});
+  auto m = w.AsMap(*field, {"app_key", "app_secret", "api_base", "oapi_base", "session_webhook_hosts",
+                            "window_ms", "pace_ms", "robots"});
   if (!m) return;
   if (auto url = BaseUrl(*m, w, "api_base")) dingtalk.api_base = *url;
+  if (auto url = BaseUrl(*m, w, "oapi_base")) dingtalk.oapi_base = *url;
+  if (auto robots = m->Get("robots")) {
+    for (auto& r : ReadRobots(*robots, w, chats, &ChatConfig::dingtalk_conversation_id, "dingtalk",
+                              "access_token", "secret", notices))
+      dingtalk.robots[r.chat_handle] = {r.secret, r.second_secret};
+  }
   if (auto hosts = m->Get("session_webhook_hosts")) {
     dingtalk.session_webhook_hosts.clear();
     for (const YamlField& item : w.AsList(*hosts)) {
@@ -96,6 +143,63 @@ void ReadDingTalkSection(const YamlMap& top, YamlWalker& w, DingTalkConfig& ding
   if (dingtalk.enabled) return;
   dingtalk.app_key.clear();
   dingtalk.app_secret.clear();
+}
+
+void ReadWeComSection(const YamlMap& top, YamlWalker& w, const std::vector<ChatConfig>& chats,
+                      WeComConfig& wecom, std::vector<std::string>& notices) {
+  auto field = top.Get("wecom");
+  if (!field) {
+    notices.push_back("wecom: off (not configured)");
+    return;
+  }
+  auto m = w.AsMap(*field, {"corp_id", "agent_id", "secret", "token", "aes_key", "bot_token", "bot_aes_key",
+                            "robots", "api_base", "pace_ms"});
+  if (!m) return;
+  if (auto url = BaseUrl(*m, w, "api_base")) wecom.api_base = *url;
+  if (auto v = w.Integer(*m, "pace_ms", 1, 3600000)) wecom.pace_ms = static_cast<long>(*v);
+  // An EncodingAESKey is 43 letters and digits; anything else is an error (not echoed: it is a secret).
+  auto aes_key_ok = [&](std::string_view key, const std::string& value) {
+    bool ok = value.empty() || value.size() == 43;
+    for (char ch : value)
+      ok = ok && std::isalnum(static_cast<unsigned char>(ch));
+    if (!ok)
+      w.Error(YamlWalker::Join(m->path, key), m->line, std::string(key) + " must be 43 letters and digits");
+    return ok;
+  };
+
+  std::vector<std::string> app;
+  w.Secret(*m, "corp_id", &wecom.corp_id, &app);
+  if (auto v = w.Integer(*m, "agent_id", 1, 0x7fffffffLL)) {
+    wecom.agent_id = static_cast<long>(*v);
+  } else if (!m->Get("agent_id")) {
+    app.push_back("agent_id is not configured");
+  }
+  w.Secret(*m, "secret", &wecom.secret, &app);
+  w.Secret(*m, "token", &wecom.token, &app);
+  w.Secret(*m, "aes_key", &wecom.aes_key, &app);
+  bool app_on = SwitchedOn("wecom app", app, notices);
+  wecom.app_enabled = aes_key_ok("aes_key", wecom.aes_key) && app_on;
+  if (!wecom.app_enabled) {
+    wecom.secret.clear();
+    wecom.token.clear();
+    wecom.aes_key.clear();
+  }
+
+  std::vector<std::string> bot;
+  w.Secret(*m, "bot_token", &wecom.bot_token, &bot);
+  w.Secret(*m, "bot_aes_key", &wecom.bot_aes_key, &bot);
+  bool bot_on = SwitchedOn("wecom bot", bot, notices);
+  wecom.bot_enabled = aes_key_ok("bot_aes_key", wecom.bot_aes_key) && bot_on;
+  if (!wecom.bot_enabled) {
+    wecom.bot_token.clear();
+    wecom.bot_aes_key.clear();
+  }
+
+  if (auto robots = m->Get("robots")) {
+    for (auto& r :
+         ReadRobots(*robots, w, chats, &ChatConfig::wecom_chat_id, "wecom", "key", nullptr, notices))
+      wecom.robot_keys[r.chat_handle] = r.secret;
+  }
 }
 
 }  // namespace opsbot

@@ -1,4 +1,4 @@
-// The config sections of the chat platforms: `slack` and `dingtalk`; `wecom` comes with its issue. Part
+// The config sections of the chat platforms: `slack`, `dingtalk` and `wecom`. Part
 // of the config reader (config_reader.cpp); same rules: errors name key path and line, secrets are never
 // echoed, and a platform whose credentials are unset is switched off with a notice.
 #pragma once
@@ -16,8 +16,16 @@ void ReadSlackSection(const YamlMap& top, YamlWalker& w, SlackConfig& slack,
                       std::vector<std::string>& notices);
 
 // `dingtalk`: app_key and app_secret (both needed), api_base, session_webhook_hosts, window_ms, pace_ms;
-// adds "dingtalk: off (...)" to `notices` when off.
-void ReadDingTalkSection(const YamlMap& top, YamlWalker& w, DingTalkConfig& dingtalk,
-                         std::vector<std::string>& notices);
+// adds "dingtalk: off (...)" to `notices` when off. `robots` (custom group robots, usable with the app off)
+// maps chats declared under `chats` (with a dingtalk id) to {access_token, secret}; oapi_base.
+void ReadDingTalkSection(const YamlMap& top, YamlWalker& w, const std::vector<ChatConfig>& chats,
+                         DingTalkConfig& dingtalk, std::vector<std::string>& notices);
+
+// `wecom`: the app (corp_id, agent_id, secret, token, aes_key) and the smart bot (bot_token, bot_aes_key),
+// each on when all of its own are set; `robots` maps chat ids declared under `chats` (with a wecom chatid)
+// to group robot webhook keys; api_base, pace_ms. Reads `chats` from `config`, which must be read already.
+// Adds "wecom app: off (...)" / "wecom bot: off (...)" to `notices`.
+void ReadWeComSection(const YamlMap& top, YamlWalker& w, const std::vector<ChatConfig>& chats,
+                      WeComConfig& wecom, std::vector<std::string>& notices);
 
 }  // namespace opsbot

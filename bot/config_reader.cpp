@@ -75,7 +75,7 @@ class ConfigReader {
 
   void Read(const YamlField& root) {
     auto top = w_.AsMap(root, {"bot", "store", "people", "teams", "chats", "admin_chat", "sla", "assignment",
-                               "slack", "dingtalk", "http", "api", "outbox"});
+                               "slack", "dingtalk", "wecom", "http", "api", "outbox"});
     if (!top) return;
     ReadBot(Section(*top, "bot", {"name", "language", "timezone", "log_level"}));
     ReadStore(Section(*top, "store", {"path", "synchronous"}));
@@ -92,7 +92,8 @@ class ConfigReader {
     ReadSla(Section(*top, "sla", {"p1", "p2", "p3", "p4"}));
     ReadAssignment(top->Get("assignment"));
     ReadSlackSection(*top, w_, c_.slack, c_.notices);
-    ReadDingTalkSection(*top, w_, c_.dingtalk, c_.notices);
+    ReadDingTalkSection(*top, w_, c_.chats, c_.dingtalk, c_.notices);
+    ReadWeComSection(*top, w_, c_.chats, c_.wecom, c_.notices);
     ReadHttpSection(*top, w_, c_.http);
     ReadApiSection(*top, w_, c_.api);
     ReadOutboxSection(*top, w_, c_.outbox);

@@ -1,6 +1,7 @@
 #include "bot/config_server_sections.h"
 
 #include <charconv>
+#include <tuple>
 
 namespace opsbot {
 namespace {
@@ -92,14 +93,17 @@ void ReadApiSection(const YamlMap& top, YamlWalker& w, ApiConfig& api) {
 void ReadOutboxSection(const YamlMap& top, YamlWalker& w, OutboxConfig& outbox) {
   auto field = top.Get("outbox");
   if (!field) return;
-  auto m = w.AsMap(*field, {"max_attempts", "retention"});
+  auto m = w.AsMap(*field, {"max_attempts", "retention", "rate_limit_wait"});
   if (!m) return;
   Int(w, *m, "max_attempts", 1, 100, &outbox.max_attempts);
-  if (auto s = w.Value(*m, "retention")) {
-    if (auto secs = ParseDurationSeconds(s->text)) {
-      outbox.retention_seconds = *secs;
+  for (auto [key, out, example] : {std::tuple{"retention", &outbox.retention_seconds, "7d or 12h"},
+                                   {"rate_limit_wait", &outbox.rate_limit_wait_seconds, "60s or 5m"}}) {
+    auto s = w.Value(*m, key);
+    if (!s) continue;
+    if (auto secs = ParseDurationSeconds(s->text); secs && *secs > 0) {
+      *out = *secs;
     } else {
-      w.Error(*s, "expected a duration like 7d or 12h, got " + YamlWalker::Quote(*s));
+      w.Error(*s, std::string("expected a duration like ") + example + ", got " + YamlWalker::Quote(*s));
     }
   }
 }

@@ -39,6 +39,9 @@ struct DeliveryResult {
   };
   Kind kind = Kind::kRetry;
   std::optional<long> retry_after_ms;  // the platform said when to come back (HTTP 429 Retry-After)
+  // The platform said "too fast" without saying for how long (DingTalk 130101, WeCom 45009): the worker
+  // waits its rate_limited_wait_ms (a minute by default) before the next try to this destination.
+  bool rate_limited = false;
   std::string error;             // the platform's error code or the transport error, for logs and `outbox`
   bool maybe_delivered = false;  // the request may have reached the platform (a timeout after sending)
 

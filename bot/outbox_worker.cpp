@@ -238,7 +238,8 @@ OutboxWorker::Decision OutboxWorker::Decide(const Attempt& a) {
     return d;
   }
   std::uniform_real_distribution<double> u(-1.0, 1.0);
-  long wait = std::max(a.result.retry_after_ms.value_or(0), BackoffMs(d.attempts, u(rng_)));
+  long told = a.result.retry_after_ms.value_or(a.result.rate_limited ? o_.rate_limited_wait_ms : 0);
+  long wait = std::max(told, BackoffMs(d.attempts, u(rng_)));
   d.kind = Decision::Kind::kReschedule;
   d.when = a.finished + wait;
   spdlog::warn("outbox: message {} to {} failed (attempt {} of {}): {}; next try in {} ms", d.id,

@@ -58,6 +58,7 @@ class OutboxWorker {
     int max_attempts = 8;
     long backoff_base_ms = 1000;
     long backoff_max_ms = 300000;
+    long rate_limited_wait_ms = 60000;  // after a DeliveryResult::rate_limited with no retry_after_ms
     double jitter = 0.2;  // the backoff is multiplied by a factor in [1 - jitter, 1 + jitter]
     long retention_ms = 7L * 24 * 3600 * 1000;
     long housekeeping_every_ms = 60000;

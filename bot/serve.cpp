@@ -7,6 +7,7 @@
 #include "adapters/api/api_adapter.h"
 #include "adapters/dingtalk/dingtalk_routes.h"
 #include "adapters/slack/slack_routes.h"
+#include "adapters/wecom/wecom_routes.h"
 #include "bot/api_tokens.h"
 #include "bot/config_server_sections.h"
 #include "bot/http_server.h"
@@ -95,6 +96,10 @@ int RunServer(App& app, const ServeOptions& options) {
                                     return app.ClaimDingTalkSignature(pair, msg_id);
                                   },
                                   app.clock()});
+
+  RegisterWeComRoutes(server,
+                      {[&app] { return app.config().Get()->wecom; },
+                       [&app](const InboundMessage& m) { return app.router().Handle(m); }, app.clock()});
 
   auto bound = server.Bind(host, port);
   if (!bound.ok()) {

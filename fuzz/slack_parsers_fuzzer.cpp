@@ -18,6 +18,7 @@
 #include "adapters/slack/slack_signature.h"
 #include "adapters/slack/slack_text.h"
 #include "bot/json_body.h"
+#include "bot/url_encoding.h"
 
 namespace {
 

@@ -227,6 +227,69 @@ TEST(ConfigLoaderTest, DingTalkIsOnWithBothSecretsAndReadsItsSettings) {
   EXPECT_NE(Errors(bad).find("dingtalk.window_ms"), std::string::npos) << Errors(bad);
 }
 
+TEST(ConfigLoaderTest, WeComSwitchesTheAppAndTheSmartBotOnSeparatelyAndMapsRobotsToChats) {
+  const char* kWeCom = R"(chats:
+  - {id: ops-cn, name: 运维群, wecom: wr1}
+  - {id: plain, name: Plain}
+wecom:
+  corp_id: ${CORP}
+  agent_id: 1000002
+  secret: ${SECRET}
+  token: ${TOKEN}
+  aes_key: ${AES}
+  bot_token: ${BOT_TOKEN}
+  bot_aes_key: ${BOT_AES}
+  api_base: http://127.0.0.1:9/
+  pace_ms: 50
+  robots:
+    - chat: ops-cn
+      key: ${ROBOT}
+)";
+  const std::string aes = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+  ConfigLoad on = Load(kWeCom, {{"CORP", "wx1"},
+                                {"SECRET", "s"},
+                                {"TOKEN", "t"},
+                                {"AES", aes},
+                                {"BOT_TOKEN", "bt"},
+                                {"BOT_AES", aes},
+                                {"ROBOT", "rk"}});
+  ASSERT_TRUE(on.config) << Errors(on);
+  const WeComConfig& w = on.config->wecom;
+  EXPECT_TRUE(w.app_enabled);
+  EXPECT_TRUE(w.bot_enabled);
+  EXPECT_EQ(w.corp_id, "wx1");
+  EXPECT_EQ(w.agent_id, 1000002);
+  EXPECT_EQ(w.api_base, "http://127.0.0.1:9");
+  EXPECT_EQ(w.pace_ms, 50);
+  EXPECT_EQ(w.robot_keys, (std::map<std::string, std::string>{{"wr1", "rk"}}));
+
+  // Only the smart bot's variables set: the app stays off, and says why; the robot's key is unset.
+  ConfigLoad bot_only = Load(kWeCom, {{"BOT_TOKEN", "bt"}, {"BOT_AES", aes}});
+  ASSERT_TRUE(bot_only.config) << Errors(bot_only);
+  EXPECT_FALSE(bot_only.config->wecom.app_enabled);
+  EXPECT_TRUE(bot_only.config->wecom.bot_enabled);
+  EXPECT_TRUE(HasNotice(*bot_only.config, "wecom app: off (CORP is not set"));
+  EXPECT_TRUE(HasNotice(*bot_only.config, "wecom: no group robot for ops-cn (ROBOT is not set)"));
+  EXPECT_TRUE(bot_only.config->wecom.robot_keys.empty());
+
+  // A key that is not 43 letters and digits, and a robot for a chat without a wecom chatid, are errors;
+  // the key itself is never echoed.
+  ConfigLoad bad = Load(kWeCom, {{"CORP", "wx1"},
+                                 {"SECRET", "s"},
+                                 {"TOKEN", "t"},
+                                 {"AES", "short+key"},
+                                 {"BOT_TOKEN", "bt"},
+                                 {"BOT_AES", aes},
+                                 {"ROBOT", "rk"}});
+  EXPECT_FALSE(bad.config);
+  EXPECT_NE(Errors(bad).find("wecom.aes_key"), std::string::npos) << Errors(bad);
+  EXPECT_EQ(Errors(bad).find("short+key"), std::string::npos) << Errors(bad);
+  ConfigLoad no_chat =
+      Load("chats:\n  - {id: plain, name: Plain}\nwecom:\n  robots:\n    - {chat: plain, key: k}\n");
+  EXPECT_FALSE(no_chat.config);
+  EXPECT_NE(Errors(no_chat).find("wecom.robots[0].chat"), std::string::npos) << Errors(no_chat);
+}
+
 TEST(ConfigLoaderTest, ValuesFromEnvironmentAreNeverEchoed) {
   const std::string leak = "Leaky/Value123";
   ConfigLoad load = Load(R"yaml(bot:

@@ -9,6 +9,8 @@
 #include <mutex>
 #include <thread>
 
+#include "adapters/dingtalk/dingtalk_signature.h"
+
 namespace opsbot {
 namespace {
 
@@ -20,6 +22,7 @@ class DingTalkSenderTest : public ::testing::Test {
     auto handler = [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(mu_);
       paths_.push_back(req.path);
+      requests_.push_back(req);
       if (req.path == "/v1.0/oauth2/accessToken") {
         ++token_calls_;
         res.set_content(R"({"accessToken":"tok","expireIn":7200})", "application/json");
@@ -43,10 +46,16 @@ class DingTalkSenderTest : public ::testing::Test {
     server_.stop();
     thread_.join();
   }
-  DingTalkSender Sender() {
+  DingTalkSender Sender(bool with_app = true) {
     DingTalkSenderOptions o;
+    o.oapi_base = Base();
+    o.robot_for = [](const std::string& cid) -> std::optional<DingTalkRobot> {
+      if (cid == "cid-robot") return DingTalkRobot{"robot-token", "SECexample"};
+      if (cid == "cid-plain") return DingTalkRobot{"plain-token", ""};
+      return std::nullopt;
+    };
     o.api_base = Base();
-    o.app_key = [] { return std::string("key"); };
+    o.app_key = [with_app] { return std::string(with_app ? "key" : ""); };
     o.app_secret = [] { return std::string("secret"); };
     o.dingtalk_id_of = [](const std::string& key) { return key == "bob" ? std::string("staff-bob") : ""; };
     o.clock = &clock_;
@@ -83,6 +92,7 @@ class DingTalkSenderTest : public ::testing::Test {
   std::mutex mu_;
   std::map<std::string, std::pair<int, std::string>> answers_;
   std::vector<std::string> paths_;
+  std::vector<httplib::Request> requests_;
   int token_calls_ = 0;
 };
 
@@ -107,7 +117,8 @@ TEST_F(DingTalkSenderTest, SendTooFastIsRetriedAfterAMinute) {
   Answer("/robot/sendBySession", 200, R"({"errcode":130101,"errmsg":"send too fast"})");
   auto r = Sender().Send(Message(true));
   EXPECT_EQ(r.kind, Kind::kRetry);
-  EXPECT_EQ(r.retry_after_ms, 60000);
+  EXPECT_TRUE(r.rate_limited);
+  EXPECT_FALSE(r.retry_after_ms.has_value());
   EXPECT_EQ(r.error, "errcode 130101");
 }
 
@@ -140,38 +151,50 @@ TEST_F(DingTalkSenderTest, AMessageToNoGroupOrPersonIsGivenUp) {
   EXPECT_EQ(Sender().Send(m).kind, Kind::kGiveUp);
 }
 
-TEST(SplitDingTalkReply, CutsAtLineEndsUnderTheLimitAndKeepsEachPiecesMentions) {
-  Reply r;
-  r.text = "T-1 assigned to @bob\n" + std::string(30, 'x') + "\nT-2 for @carol";
-  r.mention = {"bob", "carol"};
-  auto pieces = SplitDingTalkReply(r, 40);
-  ASSERT_EQ(pieces.size(), 3u);
-  EXPECT_EQ(pieces[0].text, "T-1 assigned to @bob");
-  EXPECT_EQ(pieces[0].mention, std::vector<std::string>{"bob"});
-  EXPECT_EQ(pieces[1].text, std::string(30, 'x'));
-  EXPECT_TRUE(pieces[1].mention.empty());
-  EXPECT_EQ(pieces[2].mention, std::vector<std::string>{"carol"});
-  EXPECT_EQ(SplitDingTalkReply(r, 1000).size(), 1u);
-}
-
-TEST(SplitDingTalkReply, ALongLineIsCutOnAUtf8Boundary) {
-  Reply r;
-  r.text = std::string(5, 'a') + "磁盘满磁盘满";  // 5 + 18 bytes, no line end
-  auto pieces = SplitDingTalkReply(r, 10);
-  std::string joined;
-  for (const Reply& p : pieces) {
-    EXPECT_LE(p.text.size(), 10u);
-    joined += p.text;
+TEST_F(DingTalkSenderTest, AGroupPingWithoutASessionWebhookGoesThroughTheCustomRobotSignedAtEachSend) {
+  auto s = Sender();
+  OutboundMessage m = Message(false);
+  m.channel = "group:cid-robot";
+  EXPECT_EQ(s.Send(m).kind, Kind::kDelivered);
+  clock_.Advance(5);
+  EXPECT_EQ(s.Send(m).kind, Kind::kDelivered);
+  std::vector<httplib::Request> reqs;
+  {
+    std::lock_guard lock(mu_);
+    reqs = requests_;
   }
-  EXPECT_EQ(joined, r.text);
-  EXPECT_EQ(pieces[0].text, "aaaaa磁");  // 8 bytes: the next character would not fit whole
+  ASSERT_EQ(reqs.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const httplib::Request& req = reqs[i];
+    EXPECT_EQ(req.path, "/robot/send");
+    EXPECT_EQ(req.get_param_value("access_token"), "robot-token");
+    std::string ts = req.get_param_value("timestamp");
+    EXPECT_EQ(ts, std::to_string(clock_.NowMillis() - (i == 0 ? 5000 : 0)));
+    EXPECT_EQ(req.get_param_value("sign"), DingTalkSign("SECexample", ts));  // rebuilt, not appended
+    EXPECT_EQ(req.target.find("timestamp"), req.target.rfind("timestamp"));
+    nlohmann::json body = nlohmann::json::parse(req.body);
+    EXPECT_EQ(body["at"]["atUserIds"], nlohmann::json::array({"staff-bob"}));
+    EXPECT_NE(body["markdown"]["text"].get<std::string>().find("@staff-bob"), std::string::npos);
+  }
 }
 
-TEST(SplitDingTalkReply, BytesThatAreNotUtf8StillEndTheSplit) {
-  Reply r;
-  r.text = std::string(25, '\x80');
-  auto pieces = SplitDingTalkReply(r, 10);
-  EXPECT_EQ(pieces.size(), 3u);
+TEST_F(DingTalkSenderTest, WithoutAPingTheAppSendsAndWithoutTheAppTheRobotDoes) {
+  OutboundMessage quiet = Message(false);
+  quiet.channel = "group:cid-robot";
+  quiet.reply.mention.clear();
+  EXPECT_EQ(Sender().Send(quiet).kind, Kind::kDelivered);
+  EXPECT_EQ(Paths().back(), "/v1.0/robot/groupMessages/send");
+  quiet.channel = "group:cid-plain";
+  EXPECT_EQ(Sender(false).Send(quiet).kind, Kind::kDelivered);
+  EXPECT_EQ(Paths().back(), "/robot/send");
+  {
+    std::lock_guard lock(mu_);
+    EXPECT_FALSE(requests_.back().has_param("sign"));  // a robot without 加签
+  }
+  quiet.channel = "group:cid-without-robot";
+  auto r = Sender(false).Send(quiet);
+  EXPECT_EQ(r.kind, Kind::kGiveUp);
+  EXPECT_EQ(r.error.find("token"), std::string::npos);
 }
 
 }  // namespace

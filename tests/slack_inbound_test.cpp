@@ -6,6 +6,7 @@
 #include <string>
 
 #include "adapters/slack/slack_text.h"
+#include "bot/url_encoding.h"
 
 namespace opsbot {
 namespace {
@@ -235,24 +236,6 @@ TEST(SlackInboundTest, BadSlashCommands) {
   };
   for (const char* body : bodies)
     EXPECT_FALSE(ParseSlackCommand(body).ok()) << body;
-}
-
-TEST(SlackTextTest, FormDecoding) {
-  auto pairs = ParseFormUrlEncoded("a=1+2&&b=%2B%26%3D&c&=v&d=%e4%b8%ad");
-  ASSERT_TRUE(pairs.ok());
-  ASSERT_EQ(pairs->size(), 5u);
-  EXPECT_EQ((*pairs)[0], (std::pair<std::string, std::string>("a", "1 2")));
-  EXPECT_EQ((*pairs)[1], (std::pair<std::string, std::string>("b", "+&=")));
-  EXPECT_EQ((*pairs)[2], (std::pair<std::string, std::string>("c", "")));
-  EXPECT_EQ((*pairs)[3], (std::pair<std::string, std::string>("", "v")));
-  EXPECT_EQ((*pairs)[4], (std::pair<std::string, std::string>("d", "中")));
-  EXPECT_TRUE(ParseFormUrlEncoded("").ok());
-  std::string all;
-  for (int c = 0; c < 256; ++c)
-    all += static_cast<char>(c);
-  auto round = ParseFormUrlEncoded("x=" + FormUrlEncode(all));
-  ASSERT_TRUE(round.ok());
-  EXPECT_EQ((*round)[0].second, all);
 }
 
 TEST(SlackTextTest, DecodeSlackTextKeepsWhatIsNotMarkup) {

@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
+#include "adapters/dingtalk/dingtalk_signature.h"
 #include "bot/http_client.h"
+#include "bot/url_encoding.h"
 
 namespace opsbot {
 namespace {
@@ -40,7 +42,7 @@ DeliveryResult FromErrcode(int http_status, const std::string& body) {
   if (code == 0) return Delivery(Kind::kDelivered, "");
   if (code == 130101) {  // send too fast: DingTalk blocks the robot for a while
     DeliveryResult r = Delivery(Kind::kRetry, name);
-    r.retry_after_ms = 60000;
+    r.rate_limited = true;  // the worker waits outbox.rate_limit_wait (a minute)
     return r;
   }
   if (code == -1) return Delivery(Kind::kRetry, name);  // system busy
@@ -74,46 +76,29 @@ std::string Title(const std::string& text) {
 
 }  // namespace
 
-std::vector<Reply> SplitDingTalkReply(const Reply& reply, std::size_t max_bytes) {
-  if (reply.text.size() <= max_bytes || max_bytes < 4) return {reply};
-  std::vector<Reply> out;
-  std::string_view rest = reply.text;
-  while (!rest.empty()) {
-    std::size_t cut = rest.size();
-    if (cut > max_bytes) {
-      std::size_t line = rest.rfind('\n', max_bytes);
-      if (line != std::string_view::npos && line > 0) {
-        cut = line;
-      } else {
-        cut = max_bytes;
-        while (cut > 0 && (static_cast<unsigned char>(rest[cut]) & 0xC0) == 0x80)
-          --cut;                        // not inside a UTF-8 sequence
-        if (cut == 0) cut = max_bytes;  // not UTF-8 at all: cut anywhere rather than loop
-      }
-    }
-    Reply piece = reply;
-    piece.text = std::string(rest.substr(0, cut));
-    piece.mention.clear();
-    for (const std::string& key : reply.mention)
-      if (piece.text.find("@" + key) != std::string::npos) piece.mention.push_back(key);
-    out.push_back(std::move(piece));
-    rest.remove_prefix(cut);
-    if (!rest.empty() && rest.front() == '\n') rest.remove_prefix(1);
-  }
-  return out;
-}
-
 DeliveryResult DingTalkSender::Send(const OutboundMessage& message) {
   if (message.reply.text.empty()) return Delivery(Kind::kGiveUp, "no_text");
   const EpochMillis now = o_.clock ? o_.clock->NowMillis() : 0;
   // A sessionWebhook a minute from its end is treated as gone: the send must not race its expiry.
   if (!message.response_url.empty() &&
       (message.response_url_expires == 0 || now + 60000 < message.response_url_expires)) {
-    DeliveryResult r = PostSessionWebhook(message);
+    DeliveryResult r = PostWebhook(message.response_url, message);
     if (r.kind != Kind::kGiveUp) return r;
-    spdlog::warn("dingtalk: the sessionWebhook for {} refused the message ({}); sending through the OpenAPI",
+    spdlog::warn("dingtalk: the sessionWebhook for {} refused the message ({}); sending another way",
                  message.destination, r.error);
   }
+  const bool app = o_.app_key && !o_.app_key().empty();
+  if (message.channel.rfind("group:", 0) == 0 && o_.robot_for && (!message.reply.mention.empty() || !app)) {
+    if (auto robot = o_.robot_for(message.channel.substr(6))) {
+      std::string url = o_.oapi_base + "/robot/send?access_token=" + FormUrlEncode(robot->access_token);
+      if (!robot->secret.empty()) {
+        std::string ts = std::to_string(now);
+        url += "&timestamp=" + ts + "&sign=" + DingTalkSignForUrl(robot->secret, ts);
+      }
+      return PostWebhook(url, message);
+    }
+  }
+  if (!app) return Delivery(Kind::kGiveUp, "no app credentials and no custom robot for the chat");
   return PostOpenApi(message);
 }
 
@@ -121,12 +106,12 @@ std::unique_ptr<httplib::Client> DingTalkSender::Client(const std::string& schem
   return NewHttpClient(scheme_host_port, {o_.timeout_ms, o_.timeout_ms, o_.timeout_ms, o_.ca_cert_file, {}});
 }
 
-DeliveryResult DingTalkSender::PostSessionWebhook(const OutboundMessage& message) {
+DeliveryResult DingTalkSender::PostWebhook(const std::string& url, const OutboundMessage& message) {
   auto [text, ids] = WithMentions(message.reply, o_.dingtalk_id_of);
   Json body = {{"msgtype", "markdown"},
                {"markdown", {{"title", Title(message.reply.text)}, {"text", text}}},
                {"at", {{"atUserIds", ids}, {"isAtAll", false}}}};
-  auto [base, path] = SplitUrl(message.response_url);
+  auto [base, path] = SplitUrl(url);
   auto res = Client(base)->Post(path.c_str(), body.dump(-1, ' ', false, Json::error_handler_t::replace),
                                 "application/json; charset=utf-8");
   if (!res) return FromTransport(res.error());

@@ -9,6 +9,7 @@
 #include "adapters/slack/slack_text.h"
 #include "bot/json_body.h"
 #include "bot/text.h"
+#include "bot/url_encoding.h"
 
 namespace opsbot {
 namespace {

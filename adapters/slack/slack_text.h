@@ -25,13 +25,4 @@ bool IsValidUtf8(std::string_view s);
 // is kept as it is.
 std::string DecodeSlackText(std::string_view text);
 
-// Decodes an application/x-www-form-urlencoded body into (name, value) pairs in order: '&' separates
-// pairs, the first '=' separates name from value ("name" alone has an empty value), '+' is a space and
-// %XX a byte. Refuses (kInvalidArgument) a '%' not followed by two hex digits. Empty pairs ("a=1&&b=2")
-// are skipped. Bytes are not checked for UTF-8 here.
-Result<std::vector<std::pair<std::string, std::string>>> ParseFormUrlEncoded(std::string_view body);
-
-// Percent-encodes everything but ALPHA / DIGIT / "-" / "." / "_" / "~" (space → "%20"), as Slack does.
-std::string FormUrlEncode(std::string_view s);
-
 }  // namespace opsbot

@@ -21,6 +21,12 @@ using Json = nlohmann::json;
 const char* kKey = "dingappkey";
 const char* kSecret = "dingappsecret-for-tests";
 
+long long NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 // A fake of DingTalk's robot endpoints: sessionWebhooks (/robot/sendBySession), the OpenAPI token and the
 // robot sends. Records every call; answers as a healthy DingTalk does.
 class FakeDingTalk {
@@ -29,12 +35,26 @@ class FakeDingTalk {
     std::string path;
     std::string token;  // x-acs-dingtalk-access-token
     Json body;
+    long long at_ms = 0;
+    std::string answer;  // what the fake answered: "ok", an errcode, "http500" or "hang"
   };
   FakeDingTalk() {
-    server_.Post("/robot/sendBySession", [this](const httplib::Request& req, httplib::Response& res) {
-      Record(req);
-      res.set_content(R"({"errcode":0,"errmsg":"ok"})", "application/json");
-    });
+    // A webhook (sessionWebhook or custom robot) answers from its script first: an errcode like "130101",
+    // "http500", or "hang" (no answer for 6 s, past the sender's 5-s timeout, then ok).
+    auto webhook = [this](const httplib::Request& req, httplib::Response& res) {
+      std::string answer = Record(req);
+      if (answer == "hang") std::this_thread::sleep_for(std::chrono::seconds(6));
+      if (answer == "http500") {
+        res.status = 500;
+        res.set_content("oops", "text/plain");
+      } else {
+        std::string code = answer == "ok" || answer == "hang" ? "0" : answer;
+        res.set_content(R"({"errcode":)" + code + R"(,"errmsg":"scripted"})", "application/json");
+      }
+    };
+    server_.Post("/robot/sendBySession", webhook);
+    server_.Post("/robot/send", webhook);
+    server_.new_task_queue = [] { return new httplib::ThreadPool(8); };
     server_.Post("/v1.0/oauth2/accessToken", [this](const httplib::Request& req, httplib::Response& res) {
       Record(req);
       Json b = Json::parse(req.body, nullptr, false);
@@ -66,6 +86,17 @@ class FakeDingTalk {
     thread_.join();
   }
   std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  void Script(std::vector<std::string> answers) {
+    std::lock_guard lock(mu_);
+    script_.insert(script_.end(), answers.begin(), answers.end());
+  }
+  std::vector<Call> Calls(const std::string& path) {
+    std::lock_guard lock(mu_);
+    std::vector<Call> out;
+    for (const Call& c : calls_)
+      if (c.path == path) out.push_back(c);
+    return out;
+  }
   std::vector<Call> Sends() {
     std::lock_guard lock(mu_);
     std::vector<Call> out;
@@ -73,9 +104,9 @@ class FakeDingTalk {
       if (c.path != "/v1.0/oauth2/accessToken") out.push_back(c);
     return out;
   }
-  bool WaitForSends(std::size_t n) {
+  bool WaitForSends(std::size_t n, int seconds = 10) {
     std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, std::chrono::seconds(10), [&] {
+    return cv_.wait_for(lock, std::chrono::seconds(seconds), [&] {
       std::size_t sends = 0;
       for (const Call& c : calls_)
         sends += c.path != "/v1.0/oauth2/accessToken";
@@ -84,11 +115,18 @@ class FakeDingTalk {
   }
 
  private:
-  void Record(const httplib::Request& req) {
+  // Records the call; a webhook takes the next scripted answer.
+  std::string Record(const httplib::Request& req) {
     std::lock_guard lock(mu_);
+    std::string answer = "ok";
+    if (req.path.rfind("/robot/", 0) == 0 && !script_.empty()) {
+      answer = script_.front();
+      script_.erase(script_.begin());
+    }
     calls_.push_back({req.path, req.get_header_value("x-acs-dingtalk-access-token"),
-                      Json::parse(req.body, nullptr, false)});
+                      Json::parse(req.body, nullptr, false), NowMs(), answer});
     cv_.notify_all();
+    return answer;
   }
   httplib::Server server_;
   std::thread thread_;
@@ -96,21 +134,26 @@ class FakeDingTalk {
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<Call> calls_;
+  std::vector<std::string> script_;
 };
 
-// The demo config's dingtalk section with its secrets filled in and its URLs pointed at the fake.
-std::string DingTalkConfig(const OpsbotEnv& env, const FakeDingTalk& fake) {
+// The demo config's dingtalk section with its secrets filled in (the ops-cn group's custom robot too), its
+// URLs pointed at the fake, the given pace, and a 1-s wait after "send too fast".
+std::string DingTalkConfig(const OpsbotEnv& env, const FakeDingTalk& fake, int pace_ms = 1) {
   std::string yaml = ServeConfig(env);
   for (auto [from, to] :
        {std::pair<std::string, std::string>{R"(\$\{OPSBOT_DINGTALK_APP_KEY\})", kKey},
         {R"(\$\{OPSBOT_DINGTALK_APP_SECRET\})", kSecret},
-        {"api_base: https://api.dingtalk.com", "api_base: " + fake.base() + "\n  pace_ms: 1"},
+        {R"(\$\{OPSBOT_DINGTALK_ROBOT_OPS_CN\})", "robot-token"},
+        {R"(\$\{OPSBOT_DINGTALK_ROBOT_OPS_CN_SECRET\})", "SECrobot"},
+        {"api_base: https://api.dingtalk.com", "api_base: " + fake.base() + "\n  oapi_base: " + fake.base() +
+                                                   "\n  pace_ms: " + std::to_string(pace_ms)},
         {R"(session_webhook_hosts: \[oapi\.dingtalk\.com\])", "session_webhook_hosts: [127.0.0.1]"}}) {
     std::string next = std::regex_replace(yaml, std::regex(from), to);
     EXPECT_NE(next, yaml) << "the demo config no longer has " << from;
     yaml = next;
   }
-  return yaml;
+  return yaml + "\noutbox:\n  rate_limit_wait: 1s\n";
 }
 
 Json Callback(const std::string& msg_id, const std::string& text, bool group, const FakeDingTalk& fake,
@@ -127,12 +170,6 @@ Json Callback(const std::string& msg_id, const std::string& text, bool group, co
             {"sessionWebhook", fake.base() + "/robot/sendBySession?session=s1"},
             {"sessionWebhookExpiredTime", webhook_expires}};
   return j;
-}
-
-long long NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 httplib::Result PostSigned(const OpsbotServer& server, const std::string& body, const std::string& ts,
@@ -232,6 +269,49 @@ TEST(DingTalkE2E, ForgedStaleReusedAndForeignCallbacksAreRefusedAndARedeliveryIs
   EXPECT_EQ(server.Stop(), 0);
   EXPECT_EQ(env.Count("SELECT count(*) FROM tickets"), 1);
   EXPECT_EQ(fake.Sends().size(), 1u);
+}
+
+TEST(DingTalkE2E, SendTooFastErrorsAndAHangStillDeliverEveryPingInOrderAtThePaceThroughTheCustomRobot) {
+  FakeDingTalk fake;
+  OpsbotEnv env;
+  constexpr int kPaceMs = 200;
+  env.WriteConfig(DingTalkConfig(env, fake, kPaceMs));
+  OpsbotServer server(env);
+  ASSERT_TRUE(server.started()) << server.error();
+  // The robot answers: too fast (130101), a 5xx, then hangs past the timeout; then it is healthy.
+  fake.Script({"130101", "http500", "hang"});
+  const int n = 4;
+  for (int i = 1; i <= n; ++i) {
+    // sessionWebhooks already expired, and each ticket is auto-assigned (a ping): the custom robot carries
+    // it.
+    auto r = PostSigned(
+        server,
+        Callback("p" + std::to_string(i), "ticket new order-" + std::to_string(i), true, fake, NowMs() - 1)
+            .dump(),
+        std::to_string(NowMs() + i));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+  }
+  ASSERT_TRUE(fake.WaitForSends(n + 3, 40));
+  std::this_thread::sleep_for(std::chrono::milliseconds(3 * kPaceMs));  // nothing more may come
+  auto calls = fake.Calls("/robot/send");
+  ASSERT_EQ(calls.size(), static_cast<std::size_t>(n + 3));  // one try per failure, no more
+  std::vector<std::string> delivered;
+  int hung = 0;
+  for (const FakeDingTalk::Call& c : calls) {
+    if (c.answer != "ok" && c.answer != "hang") continue;
+    hung += c.answer == "hang";
+    std::smatch m;
+    std::string text = c.body["markdown"]["text"];
+    ASSERT_TRUE(std::regex_search(text, m, std::regex("order-(\\d)")));
+    if (delivered.empty() || delivered.back() != m[1].str()) delivered.push_back(m[1].str());
+  }
+  EXPECT_EQ(hung, 1);  // the one request that may have arrived twice
+  EXPECT_EQ(delivered, (std::vector<std::string>{"1", "2", "3", "4"}));
+  for (std::size_t i = 1; i < calls.size(); ++i)
+    EXPECT_GE(calls[i].at_ms - calls[i - 1].at_ms, kPaceMs - 5) << "request " << i << " came too soon";
+  EXPECT_GE(calls[1].at_ms - calls[0].at_ms, 1000);  // after 130101: the rate-limit wait, not the pace
+  EXPECT_EQ(server.Stop(), 0);
 }
 
 }  // namespace

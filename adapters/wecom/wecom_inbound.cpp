@@ -1,0 +1,163 @@
+#include "adapters/wecom/wecom_inbound.h"
+
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+
+#include "bot/json_body.h"
+#include "bot/text.h"
+
+namespace opsbot {
+namespace {
+
+constexpr std::size_t kMaxIdBytes = 256;
+constexpr std::size_t kMaxTextBytes = 16 * 1024;
+constexpr std::size_t kMaxEnvelopeBytes = 64 * 1024;
+
+using Json = nlohmann::json;
+
+// The root <xml> element of `body`, parsed without DOCTYPE or entity expansion beyond XML's own five.
+Result<pugi::xml_node> XmlRoot(pugi::xml_document& doc, std::string_view body) {
+  if (body.size() > kMaxEnvelopeBytes) return Status::Invalid("the XML is too long");
+  pugi::xml_parse_result r = doc.load_buffer(body.data(), body.size(),
+                                             pugi::parse_default & ~pugi::parse_doctype, pugi::encoding_utf8);
+  if (!r) return Status::Invalid(std::string("not XML: ") + r.description());
+  pugi::xml_node root = doc.child("xml");
+  if (!root) return Status::Invalid("no <xml> root element");
+  return root;
+}
+
+// A child element's text (CDATA or not): "" when absent; an error over `max` bytes.
+Result<std::string> XmlText(pugi::xml_node root, const char* name, std::size_t max = kMaxIdBytes) {
+  std::string s = root.child(name).text().as_string();
+  if (s.size() > max) return Status::Invalid(std::string("<") + name + "> is too long");
+  return s;
+}
+
+// A string member: "" when absent or null; an error when present with another type or over `max` bytes.
+Result<std::string> Str(const Json& j, const char* key, std::size_t max = kMaxIdBytes) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::string();
+  if (!it->is_string()) return Status::Invalid(std::string("field '") + key + "' must be a string");
+  std::string s = it->get<std::string>();
+  if (s.size() > max) return Status::Invalid(std::string("field '") + key + "' is too long");
+  return s;
+}
+
+// The smart bot's text starts with its own mention ("@RobotA ticket list"): drop a leading "@word".
+std::string StripLeadingMention(std::string text) {
+  text = TrimAscii(text);
+  if (text.empty() || text.front() != '@') return text;
+  std::size_t end = text.find_first_of(" \t\n");
+  return end == std::string::npos ? std::string() : TrimAscii(text.substr(end));
+}
+
+void FillMessage(WeComInbound& in, const std::string& user, const std::string& text, std::string dedupe_key) {
+  in.kind = WeComInbound::kMessage;
+  InboundMessage& m = in.message;
+  m.channel = Channel::kWeCom;
+  m.user = user;
+  m.user_name = user;  // WeCom names a sender by userid only
+  m.chat = in.group ? in.chat_id : "";
+  m.text = text;
+  m.dedupe_key = std::move(dedupe_key);
+  m.platform_language = Lang::kZh;
+}
+
+}  // namespace
+
+Result<std::string> WeComXmlEnvelope(std::string_view body) {
+  pugi::xml_document doc;
+  auto root = XmlRoot(doc, body);
+  if (!root.ok()) return root.status();
+  auto encrypt = XmlText(*root, "Encrypt", kMaxEnvelopeBytes);
+  if (!encrypt.ok()) return encrypt.status();
+  if (encrypt->empty()) return Status::Invalid("no <Encrypt>");
+  return encrypt;
+}
+
+Result<std::string> WeComJsonEnvelope(std::string_view body) {
+  auto j = ParseJsonObject(body);  // before the signature is checked: bounded depth
+  if (!j.ok()) return j.status();
+  auto encrypt = Str(*j, "encrypt", kMaxEnvelopeBytes);
+  if (!encrypt.ok()) return encrypt.status();
+  if (encrypt->empty()) return Status::Invalid("no encrypt");
+  return encrypt;
+}
+
+Result<WeComInbound> ParseWeComAppMessage(std::string_view xml) {
+  pugi::xml_document doc;
+  auto root = XmlRoot(doc, xml);
+  if (!root.ok()) return root.status();
+  WeComInbound in;
+  std::string from, msgtype, content;
+  for (auto [name, out] : {std::pair{"FromUserName", &from}, {"MsgType", &msgtype}, {"MsgId", &in.msg_id}}) {
+    auto v = XmlText(*root, name);
+    if (!v.ok()) return v.status();
+    *out = std::move(v).value();
+  }
+  if (from.empty()) return Status::Invalid("no <FromUserName>");
+  if (msgtype == "event") {
+    in.ignore_reason = "an event";
+    return in;
+  }
+  if (in.msg_id.empty()) return Status::Invalid("no <MsgId>");
+  if (msgtype != "text") {
+    in.ignore_reason = "a " + (msgtype.empty() ? std::string("typeless") : msgtype) + " message";
+    return in;
+  }
+  auto text = XmlText(*root, "Content", kMaxTextBytes);
+  if (!text.ok()) return text.status();
+  content = TrimAscii(*text);
+  if (content.empty()) {
+    in.ignore_reason = "an empty text";
+    return in;
+  }
+  FillMessage(in, from, content, "wecom:msg:" + in.msg_id);
+  return in;
+}
+
+Result<WeComInbound> ParseWeComBotMessage(std::string_view json) {
+  auto parsed = ParseJsonObject(json);
+  if (!parsed.ok()) return parsed.status();
+  const Json& j = *parsed;
+  WeComInbound in;
+  std::string chattype, msgtype, user;
+  for (auto [key, out] : {std::pair{"msgid", &in.msg_id},
+                          {"chatid", &in.chat_id},
+                          {"chattype", &chattype},
+                          {"msgtype", &msgtype}}) {
+    auto v = Str(j, key);
+    if (!v.ok()) return v.status();
+    *out = std::move(v).value();
+  }
+  auto url = Str(j, "response_url", 2048);
+  if (!url.ok()) return url.status();
+  in.response_url = std::move(url).value();
+  if (auto from = j.find("from"); from != j.end() && !from->is_null()) {
+    if (!from->is_object()) return Status::Invalid("field 'from' must be an object");
+    auto v = Str(*from, "userid");
+    if (!v.ok()) return v.status();
+    user = std::move(v).value();
+  }
+  if (in.msg_id.empty()) return Status::Invalid("no msgid");
+  if (user.empty()) return Status::Invalid("no from.userid");
+  in.group = chattype == "group";
+  if (in.group && in.chat_id.empty()) return Status::Invalid("a group message without chatid");
+  if (msgtype != "text") {
+    in.ignore_reason = "a " + (msgtype.empty() ? std::string("typeless") : msgtype) + " message";
+    return in;
+  }
+  auto text = j.find("text");
+  if (text == j.end() || !text->is_object()) return Status::Invalid("a text message needs a 'text' object");
+  auto content = Str(*text, "content", kMaxTextBytes);
+  if (!content.ok()) return content.status();
+  std::string command = StripLeadingMention(*content);
+  if (command.empty()) {
+    in.ignore_reason = "an empty text";
+    return in;
+  }
+  FillMessage(in, user, command, "wecom:bot:" + in.msg_id);
+  return in;
+}
+
+}  // namespace opsbot

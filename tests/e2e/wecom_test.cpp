@@ -1,0 +1,321 @@
+// End-to-end: encrypted WeCom callbacks (the app's XML, the smart bot's JSON) into the real server; replies
+// out through the outbox to a fake WeCom (gettoken, message/send, the group robot webhook, a response_url)
+// started in the test, including its rate-limit errcodes, 5xx and a hang.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <regex>
+#include <thread>
+
+#include "adapters/wecom/wecom_crypto.h"
+#include "tests/support/opsbot_server.h"
+
+namespace opsbot::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using Json = nlohmann::json;
+
+// The app's credentials are those of vector T2 (shared/protocols.md §4); the smart bot has its own.
+const char* kCorpId = "wx5823bf96d3bd56c7";
+const char* kAppToken = "QDG6eK";
+const char* kAppAesKey = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+const char* kAppSecret = "wecom-app-secret-for-tests";
+const char* kBotToken = "bot-token-for-tests";
+const char* kBotAesKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+const char* kRobotKey = "robot-key-ops-cn";
+const char* kGroup = "wrFAKEopsCn0000000000000";  // the demo config's ops-cn chat
+constexpr long kPaceMs = 200;
+
+long long NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// A fake of WeCom's endpoints. Each POST path answers from its script (front first), then as a healthy WeCom:
+// "ok", an errcode like "45009", "http500", or "hang" (no answer for 6 s: past the sender's 5-s timeout).
+class FakeWeCom {
+ public:
+  struct Call {
+    std::string path;
+    std::string query;  // access_token or key
+    Json body;
+    long long at_ms = 0;
+    std::string answer;
+  };
+  FakeWeCom() {
+    server_.Get("/cgi-bin/gettoken", [this](const httplib::Request& req, httplib::Response& res) {
+      bool ok = req.get_param_value("corpid") == kCorpId && req.get_param_value("corpsecret") == kAppSecret;
+      res.set_content(ok ? R"({"errcode":0,"errmsg":"ok","access_token":"wtok-1","expires_in":7200})"
+                         : R"({"errcode":40001,"errmsg":"invalid credential"})",
+                      "application/json");
+    });
+    for (const char* path : {"/cgi-bin/message/send", "/cgi-bin/webhook/send", "/bot/response"}) {
+      server_.Post(path, [this](const httplib::Request& req, httplib::Response& res) { Answer(req, res); });
+    }
+    server_.new_task_queue = [] { return new httplib::ThreadPool(8); };
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running())
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~FakeWeCom() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  void Script(const std::string& path, std::vector<std::string> answers) {
+    std::lock_guard lock(mu_);
+    for (std::string& a : answers)
+      script_[path].push_back(std::move(a));
+  }
+  std::vector<Call> Calls(const std::string& path) {
+    std::lock_guard lock(mu_);
+    std::vector<Call> out;
+    for (const Call& c : calls_)
+      if (c.path == path) out.push_back(c);
+    return out;
+  }
+  // Waits until `path` has answered "ok" `n` times.
+  bool WaitForOk(const std::string& path, std::size_t n, int seconds = 10) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(seconds), [&] {
+      std::size_t ok = 0;
+      for (const Call& c : calls_)
+        ok += c.path == path && c.answer == "ok";
+      return ok >= n;
+    });
+  }
+
+ private:
+  void Answer(const httplib::Request& req, httplib::Response& res) {
+    std::string answer = "ok";
+    {
+      std::lock_guard lock(mu_);
+      auto& q = script_[req.path];
+      if (!q.empty()) {
+        answer = q.front();
+        q.pop_front();
+      }
+      std::string query =
+          req.has_param("key") ? req.get_param_value("key") : req.get_param_value("access_token");
+      calls_.push_back({req.path, query, Json::parse(req.body, nullptr, false), NowMs(), answer});
+      cv_.notify_all();
+    }
+    if (answer == "hang") {
+      std::this_thread::sleep_for(std::chrono::seconds(6));
+      answer = "ok";
+    }
+    if (answer == "http500") {
+      res.status = 500;
+      res.set_content("oops", "text/plain");
+    } else if (answer == "ok") {
+      res.set_content(R"({"errcode":0,"errmsg":"ok"})", "application/json");
+    } else {
+      res.set_content(R"({"errcode":)" + answer + R"(,"errmsg":"scripted"})", "application/json");
+    }
+  }
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<std::string, std::deque<std::string>> script_;
+  std::vector<Call> calls_;
+};
+
+// The demo config's wecom section with its secrets filled in, its URLs pointed at the fake, a short pace
+// and a short wait after a rate-limit errcode.
+std::string WeComConfig(const OpsbotEnv& env, const FakeWeCom& fake) {
+  std::string yaml = ServeConfig(env);
+  for (auto [from, to] : {std::pair<std::string, std::string>{R"(\$\{OPSBOT_WECOM_CORP_ID\})", kCorpId},
+                          {R"(\$\{OPSBOT_WECOM_SECRET\})", kAppSecret},
+                          {R"(\$\{OPSBOT_WECOM_TOKEN\})", kAppToken},
+                          {R"(\$\{OPSBOT_WECOM_AES_KEY\})", kAppAesKey},
+                          {R"(\$\{OPSBOT_WECOM_BOT_TOKEN\})", kBotToken},
+                          {R"(\$\{OPSBOT_WECOM_BOT_AES_KEY\})", kBotAesKey},
+                          {R"(\$\{OPSBOT_WECOM_ROBOT_OPS_CN\})", kRobotKey},
+                          {"api_base: https://qyapi.weixin.qq.com",
+                           "api_base: " + fake.base() + "\n  pace_ms: " + std::to_string(kPaceMs)}}) {
+    std::string next = std::regex_replace(yaml, std::regex(from), to);
+    EXPECT_NE(next, yaml) << "the demo config no longer has " << from;
+    yaml = next;
+  }
+  return yaml + "\noutbox:\n  rate_limit_wait: 1s\n";
+}
+
+// The query string WeCom adds to a callback, signing `encrypt` with `token`.
+std::string SignedQuery(const std::string& token, const std::string& encrypt, const std::string& nonce) {
+  std::string ts = std::to_string(NowMs() / 1000);
+  return "?msg_signature=" + WeComSignature(token, ts, nonce, encrypt) + "&timestamp=" + ts +
+         "&nonce=" + nonce;
+}
+
+std::string PercentEncode(const std::string& s) {
+  return httplib::detail::encode_query_param(s);
+}
+
+// The app's callback: the message XML encrypted for `receive_id` inside the outer envelope.
+httplib::Result PostApp(const OpsbotServer& server, const std::string& msg_id, const std::string& text,
+                        const std::string& receive_id = kCorpId, const std::string& token = kAppToken) {
+  std::string xml = "<xml><ToUserName><![CDATA[" + std::string(kCorpId) +
+                    "]]></ToUserName><FromUserName><![CDATA[fake.zhangwei]]></FromUserName><CreateTime>" +
+                    std::to_string(NowMs() / 1000) +
+                    "</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[" + text +
+                    "]]></Content><MsgId>" + msg_id + "</MsgId><AgentID>1000002</AgentID></xml>";
+  std::string encrypt = WeComEncrypt(*ParseEncodingAesKey(kAppAesKey), xml, receive_id);
+  std::string body = "<xml><ToUserName><![CDATA[" + std::string(kCorpId) +
+                     "]]></ToUserName><Encrypt><![CDATA[" + encrypt +
+                     "]]></Encrypt><AgentID><![CDATA[1000002]]></AgentID></xml>";
+  return server.Client()->Post(("/wecom/callback" + SignedQuery(token, encrypt, msg_id)).c_str(), body,
+                               "text/xml");
+}
+
+// The smart bot's callback in the ops-cn group.
+httplib::Result PostBot(const OpsbotServer& server, const std::string& msg_id, const std::string& text,
+                        const std::string& response_url) {
+  Json msg = {{"msgid", msg_id},
+              {"aibotid", "aib-1"},
+              {"chatid", kGroup},
+              {"chattype", "group"},
+              {"from", {{"userid", "fake.zhangwei"}}},
+              {"msgtype", "text"},
+              {"text", {{"content", "@opsbot " + text}}}};
+  if (!response_url.empty()) msg["response_url"] = response_url;
+  std::string encrypt = WeComEncrypt(*ParseEncodingAesKey(kBotAesKey), msg.dump(), "");
+  return server.Client()->Post(
+      ("/wecom/bot/callback" + SignedQuery(kBotToken, encrypt, "n" + msg_id)).c_str(),
+      Json{{"encrypt", encrypt}}.dump(), "application/json");
+}
+
+class WeComE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    env_.WriteConfig(WeComConfig(env_, fake_));
+    server_ = std::make_unique<OpsbotServer>(env_);
+    ASSERT_TRUE(server_->started()) << server_->error();
+  }
+  FakeWeCom fake_;
+  OpsbotEnv env_;
+  std::unique_ptr<OpsbotServer> server_;
+};
+
+TEST_F(WeComE2E, TheAppsUrlCheckAnswersTheBareDecryptedEchostr) {
+  // Vector T2a's echostr, URL-encoded as WeCom sends it: its '+' and '/' arrive as %2B and %2F.
+  const std::string echostr =
+      "P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==";
+  auto r = server_->Client()->Get(
+      ("/wecom/"
+       "callback?msg_signature=5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3&timestamp=1409659589&nonce=263014780"
+       "&echostr=" +
+       PercentEncode(echostr))
+          .c_str());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "1616140317555161061");
+  r = server_->Client()->Get(
+      ("/wecom/callback?msg_signature=0000000000000000000000000000000000000000&timestamp=1409659589"
+       "&nonce=263014780&echostr=" +
+       PercentEncode(echostr))
+          .c_str());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  EXPECT_EQ(server_->Stop(), 0);
+}
+
+TEST_F(WeComE2E, ADirectMessageInChineseCreatesATicketAndTheAppAnswersTheSender) {
+  auto r = PostApp(*server_, "4561255354251345929", "建单 VPN 断了 p2");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "");  // final for WeCom: no retry
+  ASSERT_TRUE(fake_.WaitForOk("/cgi-bin/message/send", 1));
+  auto sends = fake_.Calls("/cgi-bin/message/send");
+  EXPECT_EQ(sends[0].query, "wtok-1");
+  EXPECT_EQ(sends[0].body["touser"], "fake.zhangwei");
+  EXPECT_EQ(sends[0].body["agentid"], 1000002);
+  EXPECT_THAT(sends[0].body["text"]["content"].get<std::string>(),
+              HasSubstr("已创建工单 T-1 [P2]：VPN 断了"));
+
+  // A redelivery (the same MsgId) is dropped; forged, mis-addressed and garbled callbacks are refused.
+  r = PostApp(*server_, "4561255354251345929", "建单 VPN 断了 p2");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  r = PostApp(*server_, "2", "ticket new forged", kCorpId, "another-token");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  r = PostApp(*server_, "3", "ticket new for another corp", "wx0000000000000000");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  r = server_->Client()->Post("/wecom/callback?msg_signature=x&timestamp=1&nonce=2", "<xml><Encrypt>",
+                              "text/xml");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+
+  EXPECT_EQ(server_->Stop(), 0);
+  EXPECT_EQ(env_.Count("SELECT count(*) FROM tickets"), 1);
+  EXPECT_EQ(fake_.Calls("/cgi-bin/message/send").size(), 1u);
+}
+
+TEST_F(WeComE2E, AGroupMessageIsAnsweredOnceThroughItsResponseUrlWithARealMention) {
+  auto r = PostBot(*server_, "b1", "ticket new 磁盘满 p1 @张伟", fake_.base() + "/bot/response?id=r1");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  ASSERT_TRUE(fake_.WaitForOk("/bot/response", 1));
+  auto sends = fake_.Calls("/bot/response");
+  std::string content = sends[0].body["markdown"]["content"];
+  EXPECT_THAT(content, HasSubstr("T-1"));
+  EXPECT_THAT(content, HasSubstr("<@fake.zhangwei>"));  // WeCom's mention syntax: a real ping
+
+  // A response_url that refuses (used, or expired) falls back to the group's robot webhook.
+  fake_.Script("/bot/response", {"600039"});
+  r = PostBot(*server_, "b2", "ticket new 内存告警", fake_.base() + "/bot/response?id=r2");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  ASSERT_TRUE(fake_.WaitForOk("/cgi-bin/webhook/send", 1));
+  auto robot = fake_.Calls("/cgi-bin/webhook/send");
+  EXPECT_EQ(robot[0].query, kRobotKey);
+  EXPECT_THAT(robot[0].body["markdown"]["content"].get<std::string>(), HasSubstr("T-2"));
+  EXPECT_EQ(server_->Stop(), 0);
+  EXPECT_EQ(fake_.Calls("/bot/response").size(), 2u);
+}
+
+TEST_F(WeComE2E, RateLimitsErrorsAndAHangStillDeliverEveryMessageInOrderAtThePace) {
+  // The robot answers: too fast (45009), a 5xx, then hangs past the timeout; then it is healthy.
+  fake_.Script("/cgi-bin/webhook/send", {"45009", "http500", "hang"});
+  const int n = 4;
+  for (int i = 1; i <= n; ++i) {
+    auto r = PostBot(*server_, "o" + std::to_string(i), "ticket new order-" + std::to_string(i), "");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+  }
+  ASSERT_TRUE(fake_.WaitForOk("/cgi-bin/webhook/send", n, 40));
+  auto calls = fake_.Calls("/cgi-bin/webhook/send");
+  // Everything answered ok (or hung: WeCom may have taken it) is the messages in order; only the hung
+  // request's message may arrive twice.
+  std::vector<std::string> delivered;
+  int hung = 0;
+  for (const FakeWeCom::Call& c : calls) {
+    if (c.answer != "ok" && c.answer != "hang") continue;
+    hung += c.answer == "hang";
+    std::smatch m;
+    std::string content = c.body["markdown"]["content"];
+    ASSERT_TRUE(std::regex_search(content, m, std::regex("order-(\\d)")));
+    if (delivered.empty() || delivered.back() != m[1].str()) delivered.push_back(m[1].str());
+  }
+  EXPECT_EQ(hung, 1);
+  EXPECT_EQ(delivered, (std::vector<std::string>{"1", "2", "3", "4"}));
+  EXPECT_EQ(calls.size(), static_cast<std::size_t>(n + 3));  // one try per failure, no more
+  for (std::size_t i = 1; i < calls.size(); ++i)
+    EXPECT_GE(calls[i].at_ms - calls[i - 1].at_ms, kPaceMs - 5) << "request " << i << " came too soon";
+  EXPECT_GE(calls[1].at_ms - calls[0].at_ms, 1000);  // 45009: the rate-limit wait, not the pace
+  EXPECT_EQ(server_->Stop(), 0);
+}
+
+}  // namespace
+}  // namespace opsbot::testing
