@@ -89,13 +89,15 @@ class WeComSenderTest : public ::testing::Test {
     m.reply.mention = {"bob"};
     return m;
   }
+  // With a response_url: a reply that pings nobody (a ping goes through the robot when there is one).
   OutboundMessage ToGroup(bool with_response_url) {
     OutboundMessage m;
     m.platform = "wecom";
     m.channel = "group:chat1";
     m.destination = "wecom:group:chat1";
     m.reply.text = "Assigned to @bob, cc @dave.";
-    m.reply.mention = {"bob", "carol", "dave"};  // carol is not named in the text; dave has no userid
+    if (!with_response_url)
+      m.reply.mention = {"bob", "carol", "dave"};  // carol is not in the text; dave has no id
     if (with_response_url) {
       m.response_url = Base() + "/resp/1?ticket=abc";
       m.response_url_expires = clock_.NowMillis() + 3600 * 1000;
@@ -233,22 +235,34 @@ TEST_F(WeComSenderTest, NoValidRecipientAndAnInvalidUserAreGivenUp) {
   EXPECT_EQ(r.error, "invaliduser");
 }
 
-TEST_F(WeComSenderTest, AResponseUrlCarriesMentionsAndIsUsedOnlyOnce) {
+TEST_F(WeComSenderTest, AResponseUrlCarriesTheReplyAndIsUsedOnlyOnce) {
   auto s = Sender();
   EXPECT_EQ(s.Send(ToGroup(true)).kind, Kind::kDelivered);
   EXPECT_EQ(Paths(), std::vector<std::string>{"/resp/1"});
   Seen resp = Last("/resp/1");
   EXPECT_EQ(Param(resp, "ticket"), "abc");
-  EXPECT_EQ(MarkdownOf(resp), "Assigned to <@wx-bob>, cc @dave. <@wx-carol>");
+  EXPECT_EQ(MarkdownOf(resp), "Assigned to @bob, cc @dave.");
 
   OutboundMessage again = ToGroup(true);
-  again.reply.text = "Closed by @bob.";
-  again.reply.mention = {"bob"};
+  again.reply.text = "Closed.";
   EXPECT_EQ(s.Send(again).kind, Kind::kDelivered);
   EXPECT_EQ(Paths(), (std::vector<std::string>{"/resp/1", kWebhook}));
   Seen hook = Last(kWebhook);
   EXPECT_EQ(Param(hook, "key"), kRobotKey);
-  EXPECT_EQ(MarkdownOf(hook), "Closed by <@wx-bob>.");
+  EXPECT_EQ(MarkdownOf(hook), "Closed.");
+}
+
+TEST_F(WeComSenderTest, APingGoesThroughTheGroupsRobotAndOnlyWithoutOneThroughTheResponseUrl) {
+  OutboundMessage ping = ToGroup(true);
+  ping.reply.mention = {"bob", "carol", "dave"};
+  EXPECT_EQ(Sender().Send(ping).kind, Kind::kDelivered);
+  EXPECT_EQ(Paths(), std::vector<std::string>{kWebhook});
+  EXPECT_EQ(MarkdownOf(Last(kWebhook)), "Assigned to <@wx-bob>, cc @dave. <@wx-carol>");
+
+  robot_key_.clear();
+  EXPECT_EQ(Sender().Send(ping).kind, Kind::kDelivered);
+  EXPECT_EQ(Paths(), (std::vector<std::string>{kWebhook, "/resp/1"}));
+  EXPECT_EQ(MarkdownOf(Last("/resp/1")), "Assigned to <@wx-bob>, cc @dave. <@wx-carol>");
 }
 
 TEST_F(WeComSenderTest, AnExpiringResponseUrlIsPassedOverForTheRobot) {
@@ -256,7 +270,7 @@ TEST_F(WeComSenderTest, AnExpiringResponseUrlIsPassedOverForTheRobot) {
   m.response_url_expires = clock_.NowMillis() + 30000;  // within the last minute
   EXPECT_EQ(Sender().Send(m).kind, Kind::kDelivered);
   EXPECT_EQ(Paths(), std::vector<std::string>{kWebhook});
-  EXPECT_EQ(MarkdownOf(Last(kWebhook)), "Assigned to <@wx-bob>, cc @dave. <@wx-carol>");
+  EXPECT_EQ(MarkdownOf(Last(kWebhook)), "Assigned to @bob, cc @dave.");
 }
 
 TEST_F(WeComSenderTest, AResponseUrlThatRefusesFallsBackToTheRobotInTheSameSend) {

@@ -141,7 +141,11 @@ DeliveryResult WeComSender::Send(const OutboundMessage& message) {
   const bool to_user = message.channel.rfind("user:", 0) == 0;
   if (!to_user && (message.channel.rfind("group:", 0) != 0 || message.channel.size() == 6))
     return Delivery(Kind::kGiveUp, "no group or user to send to");
-  if (!message.response_url.empty()) {
+  // A ping goes through the group's robot when it has one: its markdown documents "<@userid>" as a mention,
+  // which the smart bot's replies are reported not to render (WecomTeam/wecom-cli#103).
+  const bool ping = !to_user && !message.reply.mention.empty() && o_.robot_key_for &&
+                    !o_.robot_key_for(message.channel.substr(6)).empty();
+  if (!message.response_url.empty() && !ping) {
     DeliveryResult r = PostResponseUrl(message);
     // Delivered, or perhaps delivered: the robot must not post it a second time in this attempt.
     if (r.kind == Kind::kDelivered || r.maybe_delivered) return r;

@@ -5,10 +5,12 @@
 //      unexpired and not yet used by this process: markdown, each mentioned person as "<@userid>". WeCom lets
 //      it be used once within an hour, so after one success it is never posted to again; any refusal falls
 //      through to 2 in the same attempt (a request that may have arrived does not: it is retried instead).
+//      A group message that mentions someone skips it when the group has a robot: the robot's markdown
+//      documents "<@userid>" as a ping; the smart bot's is reported not to render it (wecom-cli#103).
 //   2. "user:<userid>"  → the self-built app's message/send (POST /cgi-bin/message/send?access_token=..),
-//                         msgtype text, touser, agentid; no inline @ (none is needed in a 1:1 chat). The access
-//                         token (GET /cgi-bin/gettoken) is cached until 5 min before expires_in, and dropped
-//                         on a token error. The app off: give up.
+//                         msgtype text, touser, agentid; no inline @ (none is needed in a 1:1 chat). The
+//                         access token (GET /cgi-bin/gettoken) is cached until 5 min before expires_in, and
+//                         dropped on a token error. The app off: give up.
 //      "group:<chatid>" → the chat's group robot (POST /cgi-bin/webhook/send?key=KEY, the key from
 //                         robot_key_for(chatid)): markdown with "<@userid>" mentions. No robot: give up.
 // Classification of the JSON answer (WeCom answers HTTP 200 with an errcode):

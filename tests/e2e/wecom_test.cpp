@@ -262,27 +262,35 @@ TEST_F(WeComE2E, ADirectMessageInChineseCreatesATicketAndTheAppAnswersTheSender)
   EXPECT_EQ(fake_.Calls("/cgi-bin/message/send").size(), 1u);
 }
 
-TEST_F(WeComE2E, AGroupMessageIsAnsweredOnceThroughItsResponseUrlWithARealMention) {
+TEST_F(WeComE2E, InAGroupAPingGoesThroughTheRobotAndAnAnswerThroughItsResponseUrl) {
+  // A new ticket assigned to 张伟 pings him: through the group's robot, with WeCom's mention syntax.
   auto r = PostBot(*server_, "b1", "ticket new 磁盘满 p1 @张伟", fake_.base() + "/bot/response?id=r1");
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->status, 200);
-  ASSERT_TRUE(fake_.WaitForOk("/bot/response", 1));
-  auto sends = fake_.Calls("/bot/response");
-  std::string content = sends[0].body["markdown"]["content"];
-  EXPECT_THAT(content, HasSubstr("T-1"));
-  EXPECT_THAT(content, HasSubstr("<@fake.zhangwei>"));  // WeCom's mention syntax: a real ping
-
-  // A response_url that refuses (used, or expired) falls back to the group's robot webhook.
-  fake_.Script("/bot/response", {"600039"});
-  r = PostBot(*server_, "b2", "ticket new 内存告警", fake_.base() + "/bot/response?id=r2");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   ASSERT_TRUE(fake_.WaitForOk("/cgi-bin/webhook/send", 1));
   auto robot = fake_.Calls("/cgi-bin/webhook/send");
   EXPECT_EQ(robot[0].query, kRobotKey);
-  EXPECT_THAT(robot[0].body["markdown"]["content"].get<std::string>(), HasSubstr("T-2"));
+  std::string content = robot[0].body["markdown"]["content"];
+  EXPECT_THAT(content, HasSubstr("T-1"));
+  EXPECT_THAT(content, HasSubstr("<@fake.zhangwei>"));
+
+  // An answer that pings nobody goes back through the message's own response_url.
+  r = PostBot(*server_, "b2", "ticket list", fake_.base() + "/bot/response?id=r2");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  ASSERT_TRUE(fake_.WaitForOk("/bot/response", 1));
+  EXPECT_THAT(fake_.Calls("/bot/response")[0].body["markdown"]["content"].get<std::string>(),
+              HasSubstr("T-1"));
+
+  // A response_url that refuses (used, or expired) falls back to the robot.
+  fake_.Script("/bot/response", {"600039"});
+  r = PostBot(*server_, "b3", "ticket list", fake_.base() + "/bot/response?id=r3");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  ASSERT_TRUE(fake_.WaitForOk("/cgi-bin/webhook/send", 2));
   EXPECT_EQ(server_->Stop(), 0);
   EXPECT_EQ(fake_.Calls("/bot/response").size(), 2u);
+  EXPECT_EQ(fake_.Calls("/cgi-bin/webhook/send").size(), 2u);
 }
 
 TEST_F(WeComE2E, RateLimitsErrorsAndAHangStillDeliverEveryMessageInOrderAtThePace) {
