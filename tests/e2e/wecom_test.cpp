@@ -163,9 +163,10 @@ std::string PercentEncode(const std::string& s) {
 
 // The app's callback: the message XML encrypted for `receive_id` inside the outer envelope.
 httplib::Result PostApp(const OpsbotServer& server, const std::string& msg_id, const std::string& text,
-                        const std::string& receive_id = kCorpId, const std::string& token = kAppToken) {
+                        const std::string& receive_id = kCorpId, const std::string& token = kAppToken,
+                        const std::string& from = "fake.zhangwei") {
   std::string xml = "<xml><ToUserName><![CDATA[" + std::string(kCorpId) +
-                    "]]></ToUserName><FromUserName><![CDATA[fake.zhangwei]]></FromUserName><CreateTime>" +
+                    "]]></ToUserName><FromUserName><![CDATA[" + from + "]]></FromUserName><CreateTime>" +
                     std::to_string(NowMs() / 1000) +
                     "</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[" + text +
                     "]]></Content><MsgId>" + msg_id + "</MsgId><AgentID>1000002</AgentID></xml>";
@@ -260,6 +261,30 @@ TEST_F(WeComE2E, ADirectMessageInChineseCreatesATicketAndTheAppAnswersTheSender)
   EXPECT_EQ(server_->Stop(), 0);
   EXPECT_EQ(env_.Count("SELECT count(*) FROM tickets"), 1);
   EXPECT_EQ(fake_.Calls("/cgi-bin/message/send").size(), 1u);
+}
+
+TEST_F(WeComE2E, SomeoneTheConfigDoesNotKnowIsAMemberNamedByTheirUseridAndAnsweredInChinese) {
+  auto r = PostApp(*server_, "900", "ticket new 数据库慢", kCorpId, kAppToken, "wang.xiaoer");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  ASSERT_TRUE(fake_.WaitForOk("/cgi-bin/message/send", 1));
+  auto sends = fake_.Calls("/cgi-bin/message/send");
+  EXPECT_EQ(sends[0].body["touser"], "wang.xiaoer");
+  EXPECT_THAT(sends[0].body["text"]["content"].get<std::string>(), HasSubstr("已创建工单 T-1"));
+  // A member may not do what needs an agent: refused, in Chinese, and nothing changes.
+  r = PostApp(*server_, "901", "ticket assign T-1 @bob", kCorpId, kAppToken, "wang.xiaoer");
+  ASSERT_TRUE(r);
+  ASSERT_TRUE(fake_.WaitForOk("/cgi-bin/message/send", 2));
+  EXPECT_THAT(fake_.Calls("/cgi-bin/message/send")[1].body["text"]["content"].get<std::string>(),
+              HasSubstr("您无权执行"));
+  EXPECT_EQ(server_->Stop(), 0);
+  EXPECT_EQ(
+      env_.Count("SELECT count(*) FROM people WHERE key = 'wang.xiaoer' AND wecom_userid = 'wang.xiaoer' "
+                 "AND role = 'member'"),
+      1);
+  EXPECT_EQ(env_.Count("SELECT count(*) FROM tickets WHERE assignee_id IS NULL OR assignee_id NOT IN "
+                       "(SELECT id FROM people WHERE key = 'bob')"),
+            1);
 }
 
 TEST_F(WeComE2E, InAGroupAPingGoesThroughTheRobotAndAnAnswerThroughItsResponseUrl) {
