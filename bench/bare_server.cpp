@@ -26,7 +26,10 @@ int main(int argc, char** argv) {
     res.set_content(body, "application/json");
   };
   server.Post("/api/v1/messages", answer);
-  server.Post("/slack/commands", answer);  // for slack_bench load: the same client work as against opsbot
+  server.Post("/slack/commands", answer);      // for slack_bench load: the same client work as against opsbot
+  server.Post("/dingtalk/callback", answer);   // for cn_bench load dingtalk
+  server.Post("/wecom/callback", answer);      // for cn_bench load wecom-app
+  server.Post("/wecom/bot/callback", answer);  // for cn_bench load wecom-bot
   server.Get("/healthz", answer);
   if (!server.bind_to_port("127.0.0.1", port)) {
     std::cerr << "cannot bind " << port << "\n";

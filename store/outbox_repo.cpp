@@ -9,9 +9,12 @@ const char* kColumns =
     "o.id, o.destination, o.platform, o.payload, o.state, o.attempts, o.due_at, o.created_at, o.updated_at, "
     "o.delivered_at, o.last_error, o.announced";
 
-// The head of each destination: its oldest pending row. Uses the partial index outbox_pending.
+// Each destination (d) joined to its head (o), its oldest pending row: one seek in the partial index
+// outbox_pending per destination. Migration 0005 keeps a destinations row for every destination with a
+// pending row.
 const char* kHeads =
-    "WITH heads AS (SELECT min(id) AS id FROM outbox WHERE state = 'pending' GROUP BY destination) ";
+    " FROM outbox_destinations d JOIN outbox o ON o.id = (SELECT p.id FROM outbox p WHERE p.destination = "
+    "d.destination AND p.state = 'pending' ORDER BY p.id LIMIT 1)";
 
 OutboxRow Read(SQLite::Statement& st) {
   OutboxRow r;
@@ -78,10 +81,8 @@ std::string PlatformList(const std::vector<std::string>& platforms) {
 std::vector<OutboxRow> OutboxRepo::Ready(EpochMillis now, int limit,
                                          const std::vector<std::string>& platforms) {
   auto& st =
-      conn_.Prepare(std::string(kHeads) + "SELECT " + kColumns +
-                    " FROM heads JOIN outbox o ON o.id = heads.id"
-                    " LEFT JOIN outbox_destinations d ON d.destination = o.destination"
-                    " WHERE o.due_at <= ?1 AND coalesce(d.next_send_at, 0) <= ?1"
+      conn_.Prepare(std::string("SELECT ") + kColumns + kHeads +
+                    " WHERE d.next_send_at <= ?1 AND o.due_at <= ?1"
                     " AND (?3 = '' OR instr(?3, ',' || o.platform || ',') > 0) ORDER BY o.id LIMIT ?2");
   st.bind(1, static_cast<int64_t>(now));
   st.bind(2, limit);
@@ -90,10 +91,7 @@ std::vector<OutboxRow> OutboxRepo::Ready(EpochMillis now, int limit,
 }
 
 std::optional<EpochMillis> OutboxRepo::NextDue(const std::vector<std::string>& platforms) {
-  auto& st = conn_.Prepare(std::string(kHeads) +
-                           "SELECT min(max(o.due_at, coalesce(d.next_send_at, 0)))"
-                           " FROM heads JOIN outbox o ON o.id = heads.id"
-                           " LEFT JOIN outbox_destinations d ON d.destination = o.destination"
+  auto& st = conn_.Prepare(std::string("SELECT min(max(o.due_at, d.next_send_at))") + kHeads +
                            " WHERE ?1 = '' OR instr(?1, ',' || o.platform || ',') > 0");
   st.bind(1, PlatformList(platforms));
   st.executeStep();
