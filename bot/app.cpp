@@ -229,15 +229,18 @@ std::string App::SlackIdOf(const std::string& person_key) {
   return HandleOf(person_key, &store::PersonRow::slack_user_id);
 }
 
-Result<SignatureUse> App::ClaimDingTalkSignature(const std::string& pair, const std::string& msg_id) {
+Result<SignatureUse> App::ClaimDingTalkSignature(const std::string& pair, const std::string& dedupe_key) {
   const EpochMillis now = clock_->NowMillis();
   return writer_->Run<SignatureUse>([&](store::Connection& c) -> Result<SignatureUse> {
-    store::DedupeRepo keys(c);
-    const std::string prefix = "dingtalk:sign:" + pair + ":";
-    if (auto used = keys.FirstWithPrefix(prefix))
-      return *used == prefix + msg_id ? SignatureUse::kSameMessage : SignatureUse::kOtherMessage;
-    keys.Insert(prefix + msg_id, now);
-    return SignatureUse::kFirst;
+    switch (store::DedupeRepo(c).ClaimFor(pair, dedupe_key, now)) {
+      case store::DedupeRepo::Claim::kFirst:
+        return SignatureUse::kFirst;
+      case store::DedupeRepo::Claim::kSameHolder:
+        return SignatureUse::kSameMessage;
+      case store::DedupeRepo::Claim::kOtherHolder:
+        break;
+    }
+    return SignatureUse::kOtherMessage;
   });
 }
 

@@ -62,8 +62,8 @@ class App {
   std::string RenderForSlack(const Reply& reply);
   // Fills what Slack says of a sender the store does not know (handle, language, time zone). Thread-safe.
   void DescribeSlackUser(InboundMessage& message);
-  // Records that a DingTalk (timestamp, sign) pair carried `msg_id`, unless it already carried one.
-  Result<SignatureUse> ClaimDingTalkSignature(const std::string& pair, const std::string& msg_id);
+  // Records that a DingTalk signed header pair carried `dedupe_key`, unless it already carried one.
+  Result<SignatureUse> ClaimDingTalkSignature(const std::string& pair, const std::string& dedupe_key);
   // users.info calls made so far.
   std::size_t slack_user_lookups() const { return slack_users_ ? slack_users_->lookups() : 0; }
 

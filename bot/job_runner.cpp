@@ -7,8 +7,9 @@
 
 namespace opsbot {
 
-JobRunner::JobRunner(const Clock& clock, std::chrono::milliseconds max_sleep)
-    : clock_(clock), max_sleep_(max_sleep) {}
+JobRunner::JobRunner(const Clock& clock, std::chrono::milliseconds max_sleep,
+                     std::chrono::milliseconds coalesce)
+    : clock_(clock), max_sleep_(max_sleep), coalesce_(coalesce) {}
 
 JobRunner::~JobRunner() {
   Stop();
@@ -34,6 +35,7 @@ void JobRunner::Stop() {
 void JobRunner::Wake() {
   {
     std::lock_guard lock(mu_);
+    if (woken_) return;  // already told: one run takes in everything committed until then
     woken_ = true;
   }
   cv_.notify_all();
@@ -85,7 +87,13 @@ void JobRunner::Loop() {
       wait = std::min(wait, std::max(until, std::chrono::milliseconds(10)));
     }
     std::unique_lock lock(mu_);
-    cv_.wait_for(lock, wait, [this] { return woken_ || stopping_; });
+    if (!cv_.wait_for(lock, wait, [this] { return woken_ || stopping_; }) || stopping_) {
+      if (stopping_) return;
+      continue;  // due by the clock
+    }
+    // Woken: let the wakes of a busy moment gather for a few ms, so a burst of commands costs one run
+    // (and one look at the store) instead of one each. Stop still ends the wait at once.
+    cv_.wait_for(lock, coalesce_, [this] { return stopping_; });
     if (stopping_) return;
     woken_ = false;
   }

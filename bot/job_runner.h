@@ -31,7 +31,9 @@ struct Job {
 
 class JobRunner {
  public:
-  explicit JobRunner(const Clock& clock, std::chrono::milliseconds max_sleep = std::chrono::seconds(1));
+  // After a Wake, the thread waits `coalesce` before it runs, so the wakes of a burst become one run.
+  explicit JobRunner(const Clock& clock, std::chrono::milliseconds max_sleep = std::chrono::seconds(1),
+                     std::chrono::milliseconds coalesce = std::chrono::milliseconds(5));
   ~JobRunner();
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
@@ -52,6 +54,7 @@ class JobRunner {
 
   const Clock& clock_;
   std::chrono::milliseconds max_sleep_;
+  std::chrono::milliseconds coalesce_;
   std::vector<Job> jobs_;
   std::mutex mu_;
   std::condition_variable cv_;

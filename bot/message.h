@@ -51,6 +51,10 @@ struct InboundMessage {
   // When set, the platform's id of this request (e.g. slack:event:T1:Ev2): stored, unique, in the same
   // transaction as what the command changed, so a redelivery or replay is dropped (Outcome::kDuplicate).
   std::string dedupe_key;
+  // When set (with dedupe_key), a key this request may share with no other: DingTalk signs only a header
+  // pair, so the pair may carry one message. Checked and stored in the same transaction; a pair already used
+  // with another dedupe_key makes the outcome kReplayed, and nothing is done.
+  std::string one_use_key;
   // When set, the reply does not go back in the HTTP response but through the outbox, to this platform
   // destination: enqueued in the same transaction as the command's change (a refusal's reply too).
   bool reply_via_outbox = false;

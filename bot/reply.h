@@ -14,6 +14,7 @@ enum class Outcome {
   kError,      // not done: the store failed or opsbot is shutting down
   kDuplicate,  // a request already handled (same dedupe key): dropped, nothing to say
   kLate,       // not answered in time: the command goes on, and its reply will go through the outbox
+  kReplayed,   // its one-use key (InboundMessage::one_use_key) already carried another request: refused
 };
 
 inline const char* OutcomeName(Outcome o) {
@@ -28,6 +29,8 @@ inline const char* OutcomeName(Outcome o) {
       return "duplicate";
     case Outcome::kLate:
       return "late";
+    case Outcome::kReplayed:
+      return "replayed";
   }
   return "error";
 }

@@ -38,6 +38,12 @@ bool FirstTime(store::Connection& conn, const InboundMessage& msg, EpochMillis n
   return msg.dedupe_key.empty() || store::DedupeRepo(conn).Insert(msg.dedupe_key, now);
 }
 
+// Whether msg.one_use_key is free (it is then recorded) or already carried this very request.
+bool OneUseKeyFits(store::Connection& conn, const InboundMessage& msg, EpochMillis now) {
+  return msg.one_use_key.empty() || store::DedupeRepo(conn).ClaimFor(msg.one_use_key, msg.dedupe_key, now) !=
+                                        store::DedupeRepo::Claim::kOtherHolder;
+}
+
 }  // namespace
 
 Lang ChooseLang(const Caller& caller, bool chinese_alias, const ChatRef& chat, Lang fallback) {
@@ -105,6 +111,10 @@ Reply Router::Dispatch(const InboundMessage& msg, std::string& command_id) const
 Status Router::RunWriteJob(WriteJob& job, store::Connection& conn) const {
   const InboundMessage& msg = job.msg;
   const EpochMillis now = d_.clock.NowMillis();
+  if (!OneUseKeyFits(conn, msg, now)) {
+    job.replayed = true;
+    return Status::Ok();
+  }
   if (!FirstTime(conn, msg, now)) {
     job.duplicate = true;
     return Status::Ok();
@@ -130,8 +140,12 @@ void Router::FinishWriteJob(WriteJob& job, const Status& committed) const {
     if (!job.state.compare_exchange_strong(waiting, WriteJob::kAnswering) && waiting == WriteJob::kLate)
       spdlog::error("command={} failed after its caller stopped waiting; nothing was changed: {}",
                     job.match ? job.match->spec->id : "-", committed.message());
-  } else if (job.duplicate) {
-    reply = Reply{Outcome::kDuplicate, job.lang, "", {}, job.match ? job.match->spec->id : ""};
+  } else if (job.duplicate || job.replayed) {
+    reply = Reply{job.replayed ? Outcome::kReplayed : Outcome::kDuplicate,
+                  job.lang,
+                  "",
+                  {},
+                  job.match ? job.match->spec->id : ""};
   } else {
     reply = std::move(*job.answer);
     if ((msg.reply_via_outbox || job.late) && d_.on_enqueued) d_.on_enqueued();

@@ -71,6 +71,7 @@ class Router {
     // Written by the writer thread, read after `reply` is set.
     std::optional<Reply> answer;
     bool duplicate = false;
+    bool replayed = false;
     bool late = false;
     std::promise<Reply> reply;  // set once the batch committed or failed
   };

@@ -92,8 +92,8 @@ int RunServer(App& app, const ServeOptions& options) {
 
   RegisterDingTalkRoutes(server, {[&app] { return app.config().Get()->dingtalk; },
                                   [&app](const InboundMessage& m) { return app.router().Handle(m); },
-                                  [&app](const std::string& pair, const std::string& msg_id) {
-                                    return app.ClaimDingTalkSignature(pair, msg_id);
+                                  [&app](const std::string& pair, const std::string& dedupe_key) {
+                                    return app.ClaimDingTalkSignature(pair, dedupe_key);
                                   },
                                   app.clock()});
 

@@ -22,6 +22,14 @@ std::optional<std::string> DedupeRepo::FirstWithPrefix(const std::string& prefix
   return st.getColumn(0).getString();
 }
 
+DedupeRepo::Claim DedupeRepo::ClaimFor(const std::string& key, const std::string& holder, EpochMillis now) {
+  const std::string prefix = key + ":";
+  if (auto used = FirstWithPrefix(prefix))
+    return *used == prefix + holder ? Claim::kSameHolder : Claim::kOtherHolder;
+  Insert(prefix + holder, now);
+  return Claim::kFirst;
+}
+
 int DedupeRepo::Prune(EpochMillis before) {
   auto& st = conn_.Prepare("DELETE FROM dedupe_keys WHERE created_at < ?");
   st.bind(1, static_cast<int64_t>(before));

@@ -19,6 +19,10 @@ class DedupeRepo {
   bool Insert(const std::string& key, EpochMillis now);
   // The first stored key that starts with `prefix` (which must end with ':'), if any.
   std::optional<std::string> FirstWithPrefix(const std::string& prefix);
+  // A key that may belong to one holder only (DingTalk's signed header pair to one message): stores
+  // "<key>:<holder>" unless "<key>:" already starts a stored key, and says whose it is now.
+  enum class Claim { kFirst, kSameHolder, kOtherHolder };
+  Claim ClaimFor(const std::string& key, const std::string& holder, EpochMillis now);
   // Deletes keys created before `before`. Returns how many.
   int Prune(EpochMillis before);
 

@@ -57,5 +57,15 @@ TEST_F(DedupeRepoTest, FirstWithPrefixFindsOnlyKeysUnderThePrefix) {
   EXPECT_EQ(repo.FirstWithPrefix("dingtalk:sign:2:abc:"), std::nullopt);
 }
 
+TEST_F(DedupeRepoTest, AOneHolderKeyIsClaimedOnceAndKnowsItsHolder) {
+  DedupeRepo repo(*conn_);
+  using Claim = DedupeRepo::Claim;
+  EXPECT_EQ(repo.ClaimFor("dingtalk:sign:1:abc", "dingtalk:msg:m1", 1000), Claim::kFirst);
+  EXPECT_EQ(repo.ClaimFor("dingtalk:sign:1:abc", "dingtalk:msg:m1", 1000), Claim::kSameHolder);
+  EXPECT_EQ(repo.ClaimFor("dingtalk:sign:1:abc", "dingtalk:msg:m2", 1000), Claim::kOtherHolder);
+  // A key that only starts like the claimed one is another key.
+  EXPECT_EQ(repo.ClaimFor("dingtalk:sign:1:ab", "dingtalk:msg:m2", 1000), Claim::kFirst);
+}
+
 }  // namespace
 }  // namespace opsbot::store

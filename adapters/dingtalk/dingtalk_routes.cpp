@@ -27,15 +27,19 @@ void Callback(const DingTalkRouteDeps& d, const httplib::Request& req, httplib::
   auto in = ParseDingTalkCallback(req.body);
   if (!in.ok()) return SendJson(res, 400, JsonError("bad_request", in.status().message()));
   if (in->robot_code != c.app_key) return Refuse(res, "robotCode is not this app's");
-  auto use = d.claim(ts + ":" + sign, in->msg_id);
-  if (!use.ok()) return SendJson(res, 503, JsonError("unavailable", "try again"));
-  if (*use == SignatureUse::kOtherMessage) return Refuse(res, "a signature already used for another message");
+  const std::string pair = "dingtalk:sign:" + ts + ":" + sign;
   if (in->kind == DingTalkInbound::kIgnored) {
+    // Nothing to do, but the pair is still spent on this message, so it cannot carry another body later.
+    auto use = d.claim(pair, "dingtalk:msg:" + in->msg_id);
+    if (!use.ok()) return SendJson(res, 503, JsonError("unavailable", "try again"));
+    if (*use == SignatureUse::kOtherMessage)
+      return Refuse(res, "a signature already used for another message");
     spdlog::debug("dingtalk: ignored a callback ({})", in->ignore_reason);
     return SendJson(res, 200, "{}");
   }
 
   InboundMessage& m = in->message;
+  m.one_use_key = pair;  // claimed in the command's own transaction
   m.reply_via_outbox = true;
   m.reply_platform = "dingtalk";
   m.reply_channel = in->group ? "group:" + in->conversation_id : "user:" + m.user;
@@ -49,6 +53,7 @@ void Callback(const DingTalkRouteDeps& d, const httplib::Request& req, httplib::
   m.answer_within_ms = kAnswerWithinMs;
   Reply reply = d.handle(m);
   if (reply.outcome == Outcome::kError) return SendJson(res, 503, JsonError("unavailable", "try again"));
+  if (reply.outcome == Outcome::kReplayed) return Refuse(res, "a signature already used for another message");
   if (reply.outcome == Outcome::kDuplicate)
     spdlog::info("dingtalk: dropped a message already handled ({})", m.dedupe_key);
   SendJson(res, 200, "{}");
