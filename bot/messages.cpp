@@ -162,12 +162,75 @@ constexpr Entry kCatalogue[] = {
      "opsbot could not deliver message #{0} to {1} after {2} attempts ({3}): {4}\n"
      "Send it again with 'outbox retry {0}'.",
      "opsbot 向 {1} 发送消息 #{0} 失败，已尝试 {2} 次（{3}）：{4}\n输入「重发 {0}」可重新发送。"},
+    {Msg::kSumWhoami, "Show how opsbot knows you on each platform.", "查看 opsbot 在各平台上如何识别你。"},
+    {Msg::kSumBind,
+     "Link your account on another platform: 'bind <slack|dingtalk|wecom>' in a direct message, then say the "
+     "code there.",
+     "绑定你在另一平台的账号：在私聊中发送「绑定 <slack|dingtalk|wecom>」，再到该平台私聊说出验证码。"},
+    {Msg::kSumUnbind, "Unlink your account on a platform.", "解除你在某个平台的账号绑定。"},
+    {Msg::kWhoami, "You are @{0} ({1}), {2}.", "你是 @{0}（{1}），角色：{2}。"},
+    {Msg::kWhoamiNew, "You are new here: a member, @{0} from your first change on.",
+     "你是新用户：成员，首次操作后名为 @{0}。"},
+    {Msg::kWhoamiHandle, "{0}: {1}", "{0}：{1}"},
+    {Msg::kWhoamiNone, "not linked", "未绑定"},
+    {Msg::kWhoamiHint, "Link another account with 'bind <platform>' in a direct message.",
+     "在私聊中发送「绑定 <平台>」可绑定其他平台的账号。"},
+    {Msg::kPlatformSlack, "Slack", "Slack"},
+    {Msg::kPlatformDingTalk, "DingTalk", "钉钉"},
+    {Msg::kPlatformWeCom, "WeCom", "企业微信"},
+    {Msg::kBindNotFromChat, "Accounts are linked from a chat platform: Slack, DingTalk or WeCom.",
+     "只能在聊天平台（Slack、钉钉或企业微信）上绑定账号。"},
+    {Msg::kBindDirectOnly, "Say 'bind' to opsbot in a direct message, not in a group.",
+     "请在与 opsbot 的私聊中发送「绑定」，不要在群里发送。"},
+    {Msg::kBindUnknownPlatform, "'{0}' is neither a platform (slack, dingtalk, wecom) nor a six-digit code.",
+     "「{0}」既不是平台（slack、dingtalk、wecom），也不是六位验证码。"},
+    {Msg::kBindSamePlatform, "You are on {0} already: ask for a code for another platform.",
+     "你已经在{0}上：请为另一个平台申请验证码。"},
+    {Msg::kBindCodeGiven,
+     "Your code is {0}. Within {1}, say 'bind {0}' to opsbot in a direct message on {2}. It works once.",
+     "你的验证码是 {0}。请在 {1}内到{2}私聊 opsbot 发送「绑定 {0}」。验证码只能使用一次。"},
+    {Msg::kBindBadCode,
+     "There is no such code, or it expired or was used. Ask for a new one with 'bind <platform>'.",
+     "验证码不存在、已过期或已使用。请发送「绑定 <平台>」重新获取。"},
+    {Msg::kBindWrongPlatform, "That code is for {0}: say it to opsbot in a direct message there.",
+     "该验证码需在{0}上使用：请到{0}私聊 opsbot 发送。"},
+    {Msg::kBindBurned,
+     "That code was said in a group, so it is no longer secret and no longer works. Ask for a new one in a "
+     "direct message.",
+     "验证码已在群里公开，已作废。请在私聊中重新获取。"},
+    {Msg::kBindDone, "Linked: your {0} account {1} is now @{2}.", "绑定成功：你的{0}账号 {1} 现在是 @{2}。"},
+    {Msg::kBindAlready, "Your {0} account {1} is @{2} already.", "你的{0}账号 {1} 已经是 @{2}。"},
+    {Msg::kBindDeclared,
+     "The {0} account {1} is declared in the config for @{2}: ask an admin to change the config.",
+     "{0}账号 {1} 已在配置中指定给 @{2}：请联系管理员修改配置。"},
+    {Msg::kBindRolesDiffer,
+     "@{0} ({1}) and @{2} ({3}) are both declared in the config, with different roles: ask an admin to merge "
+     "them there.",
+     "@{0}（{1}）和 @{2}（{3}）都在配置中声明且角色不同：请联系管理员在配置中合并。"},
+    {Msg::kUnbindDone, "Unlinked your {0} account {1}.", "已解除你的{0}账号 {1} 的绑定。"},
+    {Msg::kUnbindNone, "You have no {0} account linked.", "你没有绑定{0}账号。"},
+    {Msg::kUnbindDeclared, "Your {0} account is declared in the config: ask an admin to change it there.",
+     "你的{0}账号在配置中指定：请联系管理员修改配置。"},
+    {Msg::kUnbindSpeaking, "You are speaking from your {0} account: unlink it from another platform.",
+     "你正在使用{0}账号发言：请在其他平台上解除它的绑定。"},
 };
 
 static_assert(std::size(kCatalogue) == static_cast<std::size_t>(Msg::kCount),
               "every Msg needs exactly one catalogue entry");
 
 }  // namespace
+
+Msg RoleMsg(Role r) {
+  switch (r) {
+    case Role::kAdmin:
+      return Msg::kRoleAdmin;
+    case Role::kAgent:
+      return Msg::kRoleAgent;
+    case Role::kMember:
+      return Msg::kRoleMember;
+  }
+  return Msg::kRoleMember;
+}
 
 std::string_view Pattern(Lang lang, Msg id) {
   auto i = static_cast<std::size_t>(id);

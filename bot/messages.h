@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "bot/lang.h"
+#include "bot/role.h"
 
 namespace opsbot {
 
@@ -153,8 +154,39 @@ enum class Msg : int {
   kOutboxStateDelivered,
   kOutboxRetried,
   kOutboxDeadAnnounce,
+  // identity
+  kSumWhoami,
+  kSumBind,
+  kSumUnbind,
+  kWhoami,
+  kWhoamiNew,
+  kWhoamiHandle,
+  kWhoamiNone,
+  kWhoamiHint,
+  kPlatformSlack,
+  kPlatformDingTalk,
+  kPlatformWeCom,
+  kBindNotFromChat,
+  kBindDirectOnly,
+  kBindUnknownPlatform,
+  kBindSamePlatform,
+  kBindCodeGiven,
+  kBindBadCode,
+  kBindWrongPlatform,
+  kBindBurned,
+  kBindDone,
+  kBindAlready,
+  kBindDeclared,
+  kBindRolesDiffer,
+  kUnbindDone,
+  kUnbindNone,
+  kUnbindDeclared,
+  kUnbindSpeaking,
   kCount  // not a message
 };
+
+// The name of a role ("admin", "管理员").
+Msg RoleMsg(Role r);
 
 // The pattern for `id` in `lang`.
 std::string_view Pattern(Lang lang, Msg id);

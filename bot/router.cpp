@@ -16,18 +16,6 @@
 namespace opsbot {
 namespace {
 
-Msg RoleMsg(Role r) {
-  switch (r) {
-    case Role::kAdmin:
-      return Msg::kRoleAdmin;
-    case Role::kAgent:
-      return Msg::kRoleAgent;
-    case Role::kMember:
-      return Msg::kRoleMember;
-  }
-  return Msg::kRoleMember;
-}
-
 Reply FailureReply(Lang lang, const Status& s) {
   return Reply::Error(lang,
                       Tr(lang, s.code() == StatusCode::kUnavailable ? Msg::kShuttingDown : Msg::kStoreError));

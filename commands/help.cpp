@@ -6,10 +6,6 @@
 namespace opsbot {
 namespace {
 
-Msg RoleMsg(Role r) {
-  return r == Role::kAdmin ? Msg::kRoleAdmin : r == Role::kAgent ? Msg::kRoleAgent : Msg::kRoleMember;
-}
-
 // The name a reader of `lang` types: the first Chinese alias in Chinese, else the English name.
 std::string DisplayName(const CommandSpec& s, Lang lang) {
   if (lang == Lang::kZh) {

@@ -1,6 +1,7 @@
 #include "commands/register_all.h"
 
 #include "commands/help.h"
+#include "commands/identity.h"
 #include "commands/outbox.h"
 #include "commands/ticket.h"
 
@@ -9,6 +10,7 @@ namespace opsbot {
 Status RegisterAllCommands(CommandRegistry& registry) {
   if (Status s = RegisterTicketCommands(registry); !s.ok()) return s;
   if (Status s = RegisterOutboxCommands(registry); !s.ok()) return s;
+  if (Status s = RegisterIdentityCommands(registry); !s.ok()) return s;
   return RegisterHelpCommand(registry);
 }
 
