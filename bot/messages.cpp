@@ -213,6 +213,10 @@ constexpr Entry kCatalogue[] = {
      "你的{0}账号在配置中指定：请联系管理员修改配置。"},
     {Msg::kUnbindSpeaking, "You are speaking from your {0} account: unlink it from another platform.",
      "你正在使用{0}账号发言：请在其他平台上解除它的绑定。"},
+    {Msg::kNotPinged,
+     "@{0} was named but not pinged: opsbot knows no {1} account of theirs (they can link one with 'bind "
+     "{2}').",
+     "@{0} 未被提醒：opsbot 不知道其{1}账号（本人可发送「绑定 {2}」绑定）。"},
 };
 
 static_assert(std::size(kCatalogue) == static_cast<std::size_t>(Msg::kCount),

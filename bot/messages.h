@@ -182,6 +182,7 @@ enum class Msg : int {
   kUnbindNone,
   kUnbindDeclared,
   kUnbindSpeaking,
+  kNotPinged,
   kCount  // not a message
 };
 

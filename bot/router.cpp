@@ -10,6 +10,7 @@
 #include "bot/text.h"
 #include "store/dedupe_repo.h"
 #include "store/outbox_repo.h"
+#include "store/person_repo.h"
 #include "store/read_pool.h"
 #include "store/writer.h"
 
@@ -30,6 +31,27 @@ bool FirstTime(store::Connection& conn, const InboundMessage& msg, EpochMillis n
 bool OneUseKeyFits(store::Connection& conn, const InboundMessage& msg, EpochMillis now) {
   return msg.one_use_key.empty() || store::DedupeRepo(conn).ClaimFor(msg.one_use_key, msg.dedupe_key, now) !=
                                         store::DedupeRepo::Claim::kOtherHolder;
+}
+
+// For a reply going to `platform`: one line per mentioned person who has no account there, saying they were
+// named but not pinged, and how they can fix it. Empty when everyone can be pinged.
+std::string NotPingedNote(store::Connection& conn, const std::string& platform, const Reply& reply) {
+  std::string store::PersonRow::*handle = platform == "slack"      ? &store::PersonRow::slack_user_id
+                                          : platform == "dingtalk" ? &store::PersonRow::dingtalk_staff_id
+                                          : platform == "wecom"    ? &store::PersonRow::wecom_userid
+                                                                   : nullptr;
+  if (!handle) return "";
+  Msg name = platform == "slack"      ? Msg::kPlatformSlack
+             : platform == "dingtalk" ? Msg::kPlatformDingTalk
+                                      : Msg::kPlatformWeCom;
+  std::string note;
+  store::PersonRepo people(conn);
+  for (const std::string& key : reply.mention) {
+    auto p = people.ByKey(key);
+    if (p && ((*p).*handle).empty())
+      note += "\n" + Tr(reply.lang, Msg::kNotPinged, p->key, Tr(reply.lang, name), platform);
+  }
+  return note;
 }
 
 }  // namespace
@@ -187,7 +209,9 @@ void Router::EnqueueReply(store::Connection& conn, const InboundMessage& msg, co
   out.thread = msg.reply_thread;
   out.response_url = msg.reply_url;
   out.response_url_expires = msg.reply_url_expires;
-  std::vector<Reply> pieces = d_.split ? d_.split(out.platform, reply) : std::vector<Reply>{reply};
+  Reply full = reply;
+  full.text += NotPingedNote(conn, out.platform, reply);
+  std::vector<Reply> pieces = d_.split ? d_.split(out.platform, full) : std::vector<Reply>{full};
   store::OutboxRepo repo(conn);
   for (const Reply& piece : pieces) {
     out.reply = piece;

@@ -19,6 +19,7 @@ namespace opsbot::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using Json = nlohmann::json;
 
 // The app's credentials are those of vector T2 (shared/protocols.md §4); the smart bot has its own.
@@ -316,6 +317,19 @@ TEST_F(WeComE2E, InAGroupAPingGoesThroughTheRobotAndAnAnswerThroughItsResponseUr
   EXPECT_EQ(server_->Stop(), 0);
   EXPECT_EQ(fake_.Calls("/bot/response").size(), 2u);
   EXPECT_EQ(fake_.Calls("/cgi-bin/webhook/send").size(), 2u);
+}
+
+TEST_F(WeComE2E, SomeoneWithNoWeComAccountIsNamedAndTheReplySaysWhyTheyWereNotPinged) {
+  // carol has a Slack account in the demo config, none on WeCom.
+  auto r = PostBot(*server_, "np1", "ticket new 证书过期 p2 @carol", "");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  ASSERT_TRUE(fake_.WaitForOk("/cgi-bin/webhook/send", 1));
+  std::string content = fake_.Calls("/cgi-bin/webhook/send")[0].body["markdown"]["content"];
+  EXPECT_THAT(content, HasSubstr("@carol 未被提醒"));
+  EXPECT_THAT(content, HasSubstr("绑定 wecom"));
+  EXPECT_THAT(content, Not(HasSubstr("<@")));
+  EXPECT_EQ(server_->Stop(), 0);
 }
 
 TEST_F(WeComE2E, RateLimitsErrorsAndAHangStillDeliverEveryMessageInOrderAtThePace) {
