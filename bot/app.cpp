@@ -111,10 +111,10 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
   if (Status s = app->InitOutbox(cfg); !s.ok()) return s;
   JobRunner* runner = app->runner_.get();
   App* self = app.get();
-  auto split = [self](const std::string& platform, const Reply& reply) {
+  auto split = [self](const OutboundMessage& to, const Reply& reply) {
+    const std::string& platform = to.platform;
     if (platform == "dingtalk") return SplitDingTalkReply(reply);
-    if (platform == "wecom") return SplitWeComReply(reply);
-    if (platform != "slack") return std::vector<Reply>{reply};
+    if (platform == "wecom") return SplitWeComReply(reply, to.channel.rfind("group:", 0) == 0);
     return SplitSlackReply(reply, [self](const std::string& key) { return self->SlackIdOf(key); });
   };
   app->router_ = std::make_unique<Router>(Router::Deps{*app->registry_, *app->config_, *app->writer_,
@@ -173,7 +173,7 @@ Status App::InitOutbox(const Config& cfg) {
     dt.clock = clock_;
     senders_["dingtalk"] = std::make_unique<DingTalkSender>(std::move(dt));
   }
-  if (cfg.wecom.enabled()) {
+  if (cfg.wecom.enabled() || !cfg.wecom.robot_keys.empty()) {
     WeComSenderOptions wc;
     wc.api_base = cfg.wecom.api_base;
     ConfigHolder* holder = config_.get();

@@ -115,7 +115,8 @@ struct OutboxConfig {
   int max_attempts = 8;                        // then the message is dead (kept, listed, announced)
   std::int64_t retention_seconds = 7 * 86400;  // delivered rows and dedupe keys are pruned after this
   // How long a destination waits after its platform said "too fast" without saying for how long (DingTalk
-  // 130101, WeCom 45009): DingTalk blocks a robot for a minute or more.
+  // 130101, WeCom 45009), between tries that do not count towards max_attempts (DingTalk blocks a robot for
+  // 10 minutes).
   std::int64_t rate_limit_wait_seconds = 60;
 };
 

@@ -180,6 +180,8 @@ void ReadWeComSection(const YamlMap& top, YamlWalker& w, const std::vector<ChatC
   bool app_on = SwitchedOn("wecom app", app, notices);
   wecom.app_enabled = aes_key_ok("aes_key", wecom.aes_key) && app_on;
   if (!wecom.app_enabled) {
+    wecom.corp_id.clear();  // the sender's sign that the app is off
+    wecom.agent_id = 0;
     wecom.secret.clear();
     wecom.token.clear();
     wecom.aes_key.clear();

@@ -41,7 +41,8 @@ class JobRunner {
   void Add(Job job);
   void Start();
   void Stop();
-  // New work may be due now (e.g. an outbox row was committed): re-check at once.
+  // New work may be due now (e.g. an outbox row was committed): re-check after `coalesce` (5 ms), so the
+  // wakes of a burst are one run.
   void Wake();
 
   // Runs, once, every job due at the clock's now. Returns how many ran. Also what the thread does.

@@ -215,7 +215,9 @@ OutboxWorker::Decision OutboxWorker::Decide(const Attempt& a) {
   Decision d;
   d.id = a.row.id;
   d.platform = a.row.platform;
-  d.attempts = a.row.attempts + 1;
+  // A "too fast" is the platform's throttle, not a failure of the message: it does not count towards
+  // max_attempts (DingTalk blocks a robot for 10 minutes, longer than the backoffs add up to).
+  d.attempts = a.row.attempts + (a.result.rate_limited ? 0 : 1);
   d.at = a.finished;
   d.error = a.result.error;
   d.outcome = OutcomeLabel(a.result.kind);

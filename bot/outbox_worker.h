@@ -5,6 +5,8 @@
 // send finished, and write every outcome in one Writer transaction:
 //   delivered        → delivered; the destination may send again at finished + pace of its platform
 //   retry / reauth   → attempts + 1, due at finished + max(Retry-After, backoff with jitter)
+//   rate-limited     → the same, but due at finished + max(rate_limited_wait_ms, backoff), and not counted
+//                      towards max_attempts (the platform throttles the robot, the message is fine)
 //   give-up, the last of max_attempts, an unreadable payload → dead
 // Rows of a platform without a Sender here are left pending, untouched, for a process that has one.
 // A dead message is kept (`outbox`, `outbox retry <id>`), counted, and announced once to admin_route in the
@@ -59,7 +61,7 @@ class OutboxWorker {
     long backoff_base_ms = 1000;
     long backoff_max_ms = 300000;
     long rate_limited_wait_ms = 60000;  // after a DeliveryResult::rate_limited with no retry_after_ms
-    double jitter = 0.2;  // the backoff is multiplied by a factor in [1 - jitter, 1 + jitter]
+    double jitter = 0.2;                // the backoff is multiplied by a factor in [1 - jitter, 1 + jitter]
     long retention_ms = 7L * 24 * 3600 * 1000;
     long housekeeping_every_ms = 60000;
     // Where dead messages are announced (platform, destination, channel, language); its text is filled in.

@@ -211,7 +211,7 @@ void Router::EnqueueReply(store::Connection& conn, const InboundMessage& msg, co
   out.response_url_expires = msg.reply_url_expires;
   Reply full = reply;
   full.text += NotPingedNote(conn, out.platform, reply);
-  std::vector<Reply> pieces = d_.split ? d_.split(out.platform, full) : std::vector<Reply>{full};
+  std::vector<Reply> pieces = d_.split ? d_.split(out, full) : std::vector<Reply>{full};
   store::OutboxRepo repo(conn);
   for (const Reply& piece : pieces) {
     out.reply = piece;

@@ -22,6 +22,7 @@
 #include "bot/command_registry.h"
 #include "bot/config_holder.h"
 #include "bot/message.h"
+#include "bot/outbound.h"
 #include "bot/reply.h"
 
 namespace opsbot::store {
@@ -47,8 +48,9 @@ class Router {
     // Called after a commit that queued a message in the outbox (wakes the delivery job); may be empty.
     std::function<void()> on_enqueued;
     // Splits a reply into the platform's messages before it is queued (one outbox row per message, each
-    // paced and retried on its own); may be empty (one row).
-    std::function<std::vector<Reply>(const std::string& platform, const Reply&)> split;
+    // paced and retried on its own), given where it goes (`to`: platform, channel, response_url); may be
+    // empty (one row).
+    std::function<std::vector<Reply>(const OutboundMessage& to, const Reply&)> split;
   };
 
   explicit Router(Deps deps) : d_(std::move(deps)) {}

@@ -5,7 +5,8 @@
 //   1. order per destination: only the oldest pending row (lowest id) of a destination is ever Ready, so a
 //      destination's messages leave in the order they were enqueued, and a head waiting for its backoff
 //      holds back the rest of its destination;
-//   2. pace: a destination's head is Ready only once its next_send_at (absent: 0) has passed;
+//   2. pace: a destination's head is Ready only once its next_send_at has passed (every destination with a
+//      pending row has an outbox_destinations row, kept by the triggers of migration 0005);
 //   3. a row is pending, delivered or dead; dead rows are kept until Retry puts them back (never pruned).
 // Units: every time is UTC epoch milliseconds. See Connection for the threading and error contract.
 #pragma once

@@ -271,6 +271,11 @@ wecom:
   EXPECT_TRUE(HasNotice(*bot_only.config, "wecom app: off (CORP is not set"));
   EXPECT_TRUE(HasNotice(*bot_only.config, "wecom: no group robot for ops-cn (ROBOT is not set)"));
   EXPECT_TRUE(bot_only.config->wecom.robot_keys.empty());
+  // The corp id set but not the app's secret: the app is off, and nothing of it is kept (the sender's sign).
+  ConfigLoad half = Load(kWeCom, {{"CORP", "wx1"}, {"BOT_TOKEN", "bt"}, {"BOT_AES", aes}});
+  ASSERT_TRUE(half.config) << Errors(half);
+  EXPECT_FALSE(half.config->wecom.app_enabled);
+  EXPECT_TRUE(half.config->wecom.corp_id.empty());
 
   // A key that is not 43 letters and digits, and a robot for a chat without a wecom chatid, are errors;
   // the key itself is never echoed.

@@ -272,6 +272,24 @@ TEST_F(OutboxWorkerTest, RetryAfterIsHonoured) {
   EXPECT_GE(sent[2].at - sent[1].at, 1600);   // the backoff (2 s ± 20%) is longer than Retry-After
 }
 
+TEST_F(OutboxWorkerTest, TooFastWaitsTheRateLimitWaitAndDoesNotCountTowardsMaxAttempts) {
+  auto o = Defaults();
+  o.max_attempts = 2;
+  o.rate_limited_wait_ms = 60000;
+  Start(o);
+  DeliveryResult too_fast = Result_(kRetry, "errcode 130101");
+  too_fast.rate_limited = true;
+  // Throttled four times (longer than max_attempts tries), then delivered: never dead.
+  sender_.Script("slack:T", {too_fast, too_fast, too_fast, too_fast, Result_(kOk)});
+  auto id = Enqueue("slack:T", "hello");
+  Drive(30 * 60 * 1000);
+  auto sent = sender_.SentTo("slack:T");
+  ASSERT_EQ(sent.size(), 5u);
+  for (std::size_t i = 1; i < sent.size(); ++i)
+    EXPECT_GE(sent[i].at - sent[i - 1].at, 60000) << i;  // the wait, not the 1-s backoff
+  EXPECT_EQ(Row(id).state, "delivered");
+}
+
 TEST_F(OutboxWorkerTest, GiveUpIsDeadAtOnceAndAnnouncedOnce) {
   auto o = Defaults();
   o.admin_route = AdminRoute();

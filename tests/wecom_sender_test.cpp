@@ -302,6 +302,15 @@ TEST_F(WeComSenderTest, AGroupWithNoResponseUrlAndNoRobotIsGivenUp) {
   EXPECT_EQ(Sender().Send(m).kind, Kind::kGiveUp);
 }
 
+TEST_F(WeComSenderTest, WithTheAppOffAMessageToAPersonIsGivenUpWithoutAskingForAToken) {
+  WeComSenderOptions o = Options();
+  o.corp_id = [] { return std::string(); };  // what the config leaves when the app's secrets are unset
+  auto r = WeComSender(o).Send(ToUser());
+  EXPECT_EQ(r.kind, Kind::kGiveUp);
+  EXPECT_EQ(r.error, "the WeCom app is off");
+  EXPECT_TRUE(Paths().empty());
+}
+
 TEST_F(WeComSenderTest, ABadRobotKeyIsGivenUp) {
   Answer(kWebhook, 200, R"({"errcode":93000,"errmsg":"invalid webhook url"})");
   auto r = Sender().Send(ToGroup(false));

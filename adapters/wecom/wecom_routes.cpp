@@ -6,6 +6,7 @@
 
 #include "adapters/wecom/wecom_crypto.h"
 #include "adapters/wecom/wecom_inbound.h"
+#include "bot/crypto.h"
 #include "bot/json_body.h"
 #include "bot/url_encoding.h"
 
@@ -15,6 +16,7 @@ namespace {
 constexpr std::int64_t kWeComBodyLimit = 64 * 1024;
 constexpr int kAnswerWithinMs = 4000;                // WeCom waits 5 s, then sends again
 constexpr EpochMillis kResponseUrlLifeMs = 3600000;  // the smart bot's response_url works for an hour
+constexpr std::uint64_t kWeComWindowSeconds = 3600;
 
 // The app (XML, receive id = corp id) or the smart bot (JSON, receive id "").
 enum class Part { kApp, kBot };
@@ -47,15 +49,21 @@ std::map<std::string, std::string> Query(const httplib::Request& req) {
   return out;
 }
 
-// Verifies the signature over `encrypt` and opens it; on failure answers and returns nullopt.
+// Verifies the signature over `encrypt`, that its signed timestamp is within an hour of `now` (WeCom
+// documents no window; an hour allows its retries and clock skew, and keeps a captured request from being
+// replayed once its dedupe key is pruned), and opens it; on failure answers and returns nullopt.
 std::optional<std::string> Open(const Keys& k, Part part, const std::map<std::string, std::string>& q,
-                                const std::string& encrypt, httplib::Response& res) {
+                                const std::string& encrypt, EpochSeconds now, httplib::Response& res) {
   auto get = [&q](const char* name) {
     auto it = q.find(name);
     return it == q.end() ? std::string() : it->second;
   };
   SignatureCheck check =
       VerifyWeComSignature(k.token, get("timestamp"), get("nonce"), encrypt, get("msg_signature"));
+  if (check == SignatureCheck::kOk) {
+    auto ts = ParseDecimal(get("timestamp"));
+    if (!ts || AbsDiff(*ts, now) > kWeComWindowSeconds) check = SignatureCheck::kStale;
+  }
   if (check != SignatureCheck::kOk) {
     spdlog::warn("wecom: refused {} ({} signature)", PathOf(part), SignatureCheckName(check));
     SendJson(res, 401, JsonError("invalid_request", "invalid request signature"));
@@ -75,7 +83,7 @@ void Verify(const WeComRouteDeps& d, Part part, const httplib::Request& req, htt
   Keys k = KeysOf(d.config(), part);
   if (!k.enabled) return SendJson(res, 404, JsonError("not_found", "WeCom is not configured"));
   auto q = Query(req);
-  auto plain = Open(k, part, q, q["echostr"], res);
+  auto plain = Open(k, part, q, q["echostr"], d.clock.Now(), res);
   if (!plain) return;
   res.status = 200;
   res.set_content(*plain, "text/plain; charset=utf-8");  // the bare plaintext: no quotes, no newline
@@ -86,7 +94,7 @@ void Receive(const WeComRouteDeps& d, Part part, const httplib::Request& req, ht
   if (!k.enabled) return SendJson(res, 404, JsonError("not_found", "WeCom is not configured"));
   auto encrypt = part == Part::kApp ? WeComXmlEnvelope(req.body) : WeComJsonEnvelope(req.body);
   if (!encrypt.ok()) return SendJson(res, 400, JsonError("bad_request", encrypt.status().message()));
-  auto plain = Open(k, part, Query(req), *encrypt, res);
+  auto plain = Open(k, part, Query(req), *encrypt, d.clock.Now(), res);
   if (!plain) return;
   auto in = part == Part::kApp ? ParseWeComAppMessage(*plain) : ParseWeComBotMessage(*plain);
   if (!in.ok()) return SendJson(res, 400, JsonError("bad_request", in.status().message()));

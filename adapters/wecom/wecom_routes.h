@@ -4,7 +4,8 @@
 //   id "".
 //
 // Order, before anything reads the message: the query's msg_signature over (token, timestamp, nonce, the
-// ciphertext) → 401; the ciphertext opens with the EncodingAESKey, with the right receive id → else 400.
+// ciphertext), and the signed timestamp within an hour of now → 401; the ciphertext opens with the
+// EncodingAESKey, with the right receive id → else 400.
 // The query is decoded once, with '+' kept as '+' (§5.15).
 // GET answers the decrypted echostr as the bare body (WeCom wants it within 1 s). POST hands the message to
 // the Router with its reply through the outbox (the app: message/send to the sender; the smart bot: its

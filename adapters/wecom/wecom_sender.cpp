@@ -200,10 +200,16 @@ DeliveryResult WeComSender::PostRobot(const OutboundMessage& message) {
 
 Result<std::string> WeComSender::AccessToken() {
   const EpochMillis now = o_.clock ? o_.clock->NowMillis() : 0;
-  {
+  auto cached = [&]() -> std::optional<std::string> {
     std::lock_guard lock(mu_);
     if (!token_.empty() && now < token_until_) return token_;
-  }
+    return std::nullopt;
+  };
+  if (auto t = cached()) return *t;
+  // One fetch at a time: the outbox's threads must not all call gettoken when the token runs out (WeCom
+  // blocks callers that ask too often). A thread that waited here finds the token the first one fetched.
+  std::lock_guard fetching(fetch_mu_);
+  if (auto t = cached()) return *t;
   std::string path = "/cgi-bin/gettoken?corpid=" + FormUrlEncode(o_.corp_id ? o_.corp_id() : "") +
                      "&corpsecret=" + FormUrlEncode(o_.app_secret ? o_.app_secret() : "");
   auto res = Client(o_, o_.api_base)->Get(path.c_str());

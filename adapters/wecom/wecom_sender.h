@@ -51,13 +51,15 @@ struct WeComSenderOptions {
   std::string ca_cert_file = "/etc/ssl/certs/ca-certificates.crt";
 };
 
-// App text and robot text count 2,048 bytes at most; robot markdown 4,096. A piece stays under the smaller,
-// leaving room for the "<@userid>" a mention adds.
+// A 1:1 message is app text (2,048 bytes at most); a group's is markdown (4,096 bytes, the robot's limit,
+// assumed for the response_url too). A piece stays under each, leaving room for the "<@userid>" a mention
+// adds — and a group's long reply rarely needs a second message, which its one-use response_url cannot carry.
 constexpr std::size_t kWeComTextBytes = 1800;
+constexpr std::size_t kWeComMarkdownBytes = 3800;
 
-// `reply` as one Reply per WeCom message (SplitReplyBytes at kWeComTextBytes).
-inline std::vector<Reply> SplitWeComReply(const Reply& reply) {
-  return SplitReplyBytes(reply, kWeComTextBytes);
+// `reply` as one Reply per WeCom message (SplitReplyBytes at the limit above).
+inline std::vector<Reply> SplitWeComReply(const Reply& reply, bool group) {
+  return SplitReplyBytes(reply, group ? kWeComMarkdownBytes : kWeComTextBytes);
 }
 
 class WeComSender final : public Sender {
@@ -72,6 +74,7 @@ class WeComSender final : public Sender {
   Result<std::string> AccessToken();
 
   WeComSenderOptions o_;
+  std::mutex fetch_mu_;  // held while fetching a token; taken before mu_
   std::mutex mu_;
   std::string token_;            // guarded by mu_
   EpochMillis token_until_ = 0;  // guarded by mu_

@@ -209,23 +209,25 @@ class WeComE2E : public ::testing::Test {
 };
 
 TEST_F(WeComE2E, TheAppsUrlCheckAnswersTheBareDecryptedEchostr) {
-  // Vector T2a's echostr, URL-encoded as WeCom sends it: its '+' and '/' arrive as %2B and %2F.
+  // Vector T2a's echostr (its exact signature is checked in wecom_crypto_test), signed now and URL-encoded
+  // as WeCom sends it: its '+' and '/' arrive as %2B and %2F.
   const std::string echostr =
       "P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==";
-  auto r = server_->Client()->Get(
-      ("/wecom/"
-       "callback?msg_signature=5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3&timestamp=1409659589&nonce=263014780"
-       "&echostr=" +
-       PercentEncode(echostr))
-          .c_str());
+  auto get = [&](const std::string& ts, const std::string& signature) {
+    return server_->Client()->Get(("/wecom/callback?msg_signature=" + signature + "&timestamp=" + ts +
+                                   "&nonce=263014780&echostr=" + PercentEncode(echostr))
+                                      .c_str());
+  };
+  const std::string now = std::to_string(NowMs() / 1000);
+  auto r = get(now, WeComSignature(kAppToken, now, "263014780", echostr));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->body, "1616140317555161061");
-  r = server_->Client()->Get(
-      ("/wecom/callback?msg_signature=0000000000000000000000000000000000000000&timestamp=1409659589"
-       "&nonce=263014780&echostr=" +
-       PercentEncode(echostr))
-          .c_str());
+  r = get(now, std::string(40, '0'));  // forged
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  // The vector's own request, from 2014: signed right, but far outside the hour a request may be replayed in.
+  r = get("1409659589", "5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 401);
   EXPECT_EQ(server_->Stop(), 0);
