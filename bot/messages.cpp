@@ -162,6 +162,9 @@ constexpr Entry kCatalogue[] = {
      "opsbot could not deliver message #{0} to {1} after {2} attempts ({3}): {4}\n"
      "Send it again with 'outbox retry {0}'.",
      "opsbot 向 {1} 发送消息 #{0} 失败，已尝试 {2} 次（{3}）：{4}\n输入「重发 {0}」可重新发送。"},
+    {Msg::kOutboxByDestination,
+     "By destination (the most pending first):", "按发送目标（待发送最多的在前）："},
+    {Msg::kOutboxNextSend, "may send again in {0}", "{0}后可再发送"},
     {Msg::kSumWhoami, "Show how opsbot knows you on each platform.", "查看 opsbot 在各平台上如何识别你。"},
     {Msg::kSumBind,
      "Link your account on another platform: 'bind <slack|dingtalk|wecom>' in a direct message, then say the "

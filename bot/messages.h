@@ -154,6 +154,8 @@ enum class Msg : int {
   kOutboxStateDelivered,
   kOutboxRetried,
   kOutboxDeadAnnounce,
+  kOutboxByDestination,
+  kOutboxNextSend,
   // identity
   kSumWhoami,
   kSumBind,

@@ -316,8 +316,8 @@ long OutboxWorker::PaceMs(const std::string& platform) const {
 
 // which: 0 pending, 1 oldest pending age in seconds, 2 dead. Every platform with a sender is listed.
 MetricsRegistry::GaugeSamples OutboxWorker::StatsSamples(int which) const {
-  auto stats = d_.reads.Run<std::vector<store::OutboxPlatformStats>>(
-      [](store::Connection& conn) -> Result<std::vector<store::OutboxPlatformStats>> {
+  auto stats = d_.reads.Run<std::vector<store::OutboxStats>>(
+      [](store::Connection& conn) -> Result<std::vector<store::OutboxStats>> {
         return store::OutboxRepo(conn).Stats();
       });
   if (!stats.ok()) return {};
@@ -332,7 +332,7 @@ MetricsRegistry::GaugeSamples OutboxWorker::StatsSamples(int which) const {
         : s.oldest_pending_created_at
             ? static_cast<double>(std::max<EpochMillis>(0, now - *s.oldest_pending_created_at)) / 1000.0
             : 0.0;
-    values[s.platform] = v;
+    values[s.key] = v;
   }
   MetricsRegistry::GaugeSamples out;
   for (const auto& [platform, v] : values)

@@ -16,22 +16,34 @@ namespace opsbot {
 namespace {
 
 constexpr int kDeadShown = 20;
+constexpr int kDestinationsShown = 20;
 
 Reply ShowOutbox(CommandContext& ctx, store::Connection& conn) {
   store::OutboxRepo repo(conn);
-  const std::vector<store::OutboxPlatformStats> stats = repo.Stats();
+  const std::vector<store::OutboxStats> stats = repo.Stats();
   if (stats.empty()) return ctx.Ok(Msg::kOutboxEmpty);
   const EpochMillis now_ms = ctx.now * 1000;
+  // "<key>: n pending, n dead · oldest waiting 5m · may send again in 3s".
+  auto line = [&](const store::OutboxStats& s) {
+    std::string out = ctx.T(Msg::kOutboxPlatform, s.key, s.pending, s.dead);
+    if (s.oldest_pending_created_at) {
+      std::int64_t age_s = std::max<std::int64_t>(0, now_ms - *s.oldest_pending_created_at) / 1000;
+      out += " · " + ctx.T(Msg::kOutboxOldest, FormatDuration(age_s, ctx.lang));
+    }
+    if (s.pending > 0 && s.next_send_at && *s.next_send_at > now_ms)
+      out += " · " +
+             ctx.T(Msg::kOutboxNextSend, FormatDuration((*s.next_send_at - now_ms + 500) / 1000, ctx.lang));
+    return out;
+  };
   std::string text = ctx.T(Msg::kOutboxHeader);
   std::int64_t dead_total = 0;
   for (const auto& s : stats) {
-    text += "\n" + ctx.T(Msg::kOutboxPlatform, s.platform, s.pending, s.dead);
-    if (s.oldest_pending_created_at) {
-      std::int64_t age_s = std::max<std::int64_t>(0, now_ms - *s.oldest_pending_created_at) / 1000;
-      text += " · " + ctx.T(Msg::kOutboxOldest, FormatDuration(age_s, ctx.lang));
-    }
+    text += "\n" + line(s);
     dead_total += s.dead;
   }
+  text += "\n" + ctx.T(Msg::kOutboxByDestination);
+  for (const auto& s : repo.DestinationStats(kDestinationsShown))
+    text += "\n  " + line(s);
   if (dead_total > 0) {
     text += "\n" + ctx.T(Msg::kOutboxDeadHeader);
     const std::vector<store::OutboxRow> dead = repo.Dead(kDeadShown);

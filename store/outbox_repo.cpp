@@ -183,21 +183,42 @@ int OutboxRepo::PruneDelivered(EpochMillis before) {
   return deleted;
 }
 
-std::vector<OutboxPlatformStats> OutboxRepo::Stats() {
-  auto& st = conn_.Prepare(
-      "SELECT platform, sum(state = 'pending'), sum(state = 'dead'), "
-      "min(CASE WHEN state = 'pending' THEN created_at END) "
-      "FROM outbox WHERE state IN ('pending', 'dead') GROUP BY platform ORDER BY platform");
-  std::vector<OutboxPlatformStats> out;
+namespace {
+
+// Rows of (key, pending, dead, oldest pending created_at, next_send_at).
+std::vector<OutboxStats> ReadStats(SQLite::Statement& st) {
+  std::vector<OutboxStats> out;
   while (st.executeStep()) {
-    OutboxPlatformStats s;
-    s.platform = Text(st.getColumn(0));
+    OutboxStats s;
+    s.key = Text(st.getColumn(0));
     s.pending = st.getColumn(1).getInt64();
     s.dead = st.getColumn(2).getInt64();
     s.oldest_pending_created_at = OptInt(st.getColumn(3));
+    s.next_send_at = OptInt(st.getColumn(4));
     out.push_back(std::move(s));
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<OutboxStats> OutboxRepo::Stats() {
+  auto& st = conn_.Prepare(
+      "SELECT platform, sum(state = 'pending'), sum(state = 'dead'), "
+      "min(CASE WHEN state = 'pending' THEN created_at END), NULL "
+      "FROM outbox WHERE state IN ('pending', 'dead') GROUP BY platform ORDER BY platform");
+  return ReadStats(st);
+}
+
+std::vector<OutboxStats> OutboxRepo::DestinationStats(int limit) {
+  auto& st = conn_.Prepare(
+      "SELECT o.destination, sum(o.state = 'pending') AS pending, sum(o.state = 'dead'), "
+      "min(CASE WHEN o.state = 'pending' THEN o.created_at END), d.next_send_at "
+      "FROM outbox o LEFT JOIN outbox_destinations d ON d.destination = o.destination "
+      "WHERE o.state IN ('pending', 'dead') GROUP BY o.destination ORDER BY pending DESC, o.destination "
+      "LIMIT ?");
+  st.bind(1, limit);
+  return ReadStats(st);
 }
 
 }  // namespace opsbot::store

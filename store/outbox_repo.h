@@ -36,11 +36,13 @@ struct OutboxRow {
   bool announced = false;
 };
 
-struct OutboxPlatformStats {
-  std::string platform;
+// Pending and dead rows of one platform or one destination.
+struct OutboxStats {
+  std::string key;  // the platform or the destination
   std::int64_t pending = 0;
   std::int64_t dead = 0;
   std::optional<EpochMillis> oldest_pending_created_at;
+  std::optional<EpochMillis> next_send_at;  // by destination: when its pace lets it send again
 };
 
 class OutboxRepo {
@@ -79,7 +81,9 @@ class OutboxRepo {
   int PruneDelivered(EpochMillis before);
 
   // Per platform with pending or dead rows, by platform name.
-  std::vector<OutboxPlatformStats> Stats();
+  std::vector<OutboxStats> Stats();
+  // Per destination with pending or dead rows, the most pending first; at most `limit`.
+  std::vector<OutboxStats> DestinationStats(int limit);
 
  private:
   Connection& conn_;

@@ -159,11 +159,11 @@ TEST_F(OutboxRepoTest, StatsCountPendingAndDeadPerPlatform) {
 
   auto stats = repo.Stats();
   ASSERT_EQ(stats.size(), 2u);
-  EXPECT_EQ(stats[0].platform, "slack");
+  EXPECT_EQ(stats[0].key, "slack");
   EXPECT_EQ(stats[0].pending, 2);
   EXPECT_EQ(stats[0].dead, 0);
   EXPECT_EQ(stats[0].oldest_pending_created_at, 200);
-  EXPECT_EQ(stats[1].platform, "wecom");
+  EXPECT_EQ(stats[1].key, "wecom");
   EXPECT_EQ(stats[1].pending, 0);
   EXPECT_EQ(stats[1].dead, 1);
   EXPECT_FALSE(stats[1].oldest_pending_created_at);

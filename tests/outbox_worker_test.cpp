@@ -518,7 +518,24 @@ TEST_F(OutboxCommandsTest, OutboxListsCountsAndDeadMessages) {
   EXPECT_THAT(r.text, HasSubstr("#" + std::to_string(dead) +
                                 " → slack:A · attempts: 1 · channel_not_found · lost words"));
   EXPECT_THAT(r.text, HasSubstr("outbox retry <id>"));
+  // Per destination too: slack:B waits, slack:A holds the dead one.
+  EXPECT_THAT(r.text, HasSubstr("By destination"));
+  EXPECT_THAT(r.text, HasSubstr("  slack:B: 1 pending, 0 dead · oldest waiting 1m"));
+  EXPECT_THAT(r.text, HasSubstr("  slack:A: 0 pending, 1 dead"));
+  EXPECT_LT(r.text.find("  slack:B:"), r.text.find("  slack:A:"));  // the most pending first
   EXPECT_THAT(Command("outbox", {}, Lang::kZh).text, HasSubstr("slack：待发送 1 条，发送失败 1 条"));
+}
+
+TEST_F(OutboxCommandsTest, ADestinationWaitingForItsPaceSaysWhenItMaySendAgain) {
+  auto o = Defaults();
+  o.pace_ms_by_platform["slack"] = 30000;
+  Start(o);
+  Enqueue("slack:A", "first");
+  Drive(0);  // delivered: slack:A may send again in 30 s
+  Enqueue("slack:A", "second");
+  clock_.AdvanceMillis(10000);
+  EXPECT_THAT(Command("outbox", {}).text,
+              HasSubstr("slack:A: 1 pending, 0 dead · oldest waiting 10s · may send again in 20s"));
 }
 
 TEST_F(OutboxCommandsTest, RetryPutsADeadMessageBackWithAnAuditRow) {
