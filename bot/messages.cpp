@@ -165,6 +165,8 @@ constexpr Entry kCatalogue[] = {
     {Msg::kOutboxByDestination,
      "By destination (the most pending first):", "按发送目标（待发送最多的在前）："},
     {Msg::kOutboxNextSend, "may send again in {0}", "{0}后可再发送"},
+    {Msg::kOutboxDigestHeader, "{0} messages, in order (they queued behind the chat's rate limit):",
+     "{0} 条消息，按顺序（因群消息频率限制而合并）："},
     {Msg::kSumWhoami, "Show how opsbot knows you on each platform.", "查看 opsbot 在各平台上如何识别你。"},
     {Msg::kSumBind,
      "Link your account on another platform: 'bind <slack|dingtalk|wecom>' in a direct message, then say the "

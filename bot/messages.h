@@ -156,6 +156,7 @@ enum class Msg : int {
   kOutboxDeadAnnounce,
   kOutboxByDestination,
   kOutboxNextSend,
+  kOutboxDigestHeader,
   // identity
   kSumWhoami,
   kSumBind,

@@ -19,6 +19,7 @@ namespace opsbot {
 struct OutboxWorker::Attempt {
   store::OutboxRow row;
   std::optional<OutboundMessage> message;
+  std::vector<std::int64_t> merged;  // the rows behind `row` that `message` carries too (a digest)
   DeliveryResult result;
   EpochMillis finished = 0;
 };
@@ -32,12 +33,13 @@ struct OutboxWorker::Decision {
   EpochMillis at = 0;    // when it was decided (the end of the send)
   EpochMillis when = 0;  // delivered: next_send_at; reschedule: due_at
   std::string error;
-  const char* outcome = "retry";  // the deliveries_total label
+  const char* outcome = "retry";     // the deliveries_total label
+  std::vector<std::int64_t> merged;  // delivered with it (a digest)
 };
 
 namespace {
 
-constexpr const char* kOutcomes[] = {"delivered", "retry", "reauth", "give_up", "dead"};
+constexpr const char* kOutcomes[] = {"delivered", "retry", "reauth", "give_up", "dead", "merged"};
 
 const char* OutcomeLabel(DeliveryResult::Kind k) {
   switch (k) {
@@ -127,23 +129,25 @@ void OutboxWorker::Run(EpochMillis now) {
   if (now >= next_housekeeping_at_) Housekeep(now);
   const std::vector<std::string> platforms = Platforms();
   if (platforms.empty()) return;
-  auto ready = d_.reads.Run<std::vector<store::OutboxRow>>(
-      [&](store::Connection& conn) -> Result<std::vector<store::OutboxRow>> {
-        return store::OutboxRepo(conn).Ready(now, o_.batch, platforms);
+  auto loaded =
+      d_.reads.Run<std::vector<Attempt>>([&](store::Connection& conn) -> Result<std::vector<Attempt>> {
+        store::OutboxRepo repo(conn);
+        std::vector<Attempt> out;
+        for (auto& row : repo.Ready(now, o_.batch, platforms)) {
+          Attempt a;
+          a.message = OutboundMessage::FromJson(nlohmann::json::parse(row.payload, nullptr, false));
+          a.row = std::move(row);
+          MergeQueued(repo, a);
+          out.push_back(std::move(a));
+        }
+        return out;
       });
-  if (!ready.ok()) {
-    spdlog::error("outbox: cannot load ready messages: {}", ready.status().ToString());
+  if (!loaded.ok()) {
+    spdlog::error("outbox: cannot load ready messages: {}", loaded.status().ToString());
     return Pause(now);
   }
-  if (ready->empty()) return;
-
-  std::vector<Attempt> attempts;
-  for (auto& row : ready.value()) {
-    Attempt a;
-    a.message = OutboundMessage::FromJson(nlohmann::json::parse(row.payload, nullptr, false));
-    a.row = std::move(row);
-    attempts.push_back(std::move(a));
-  }
+  std::vector<Attempt>& attempts = loaded.value();
+  if (attempts.empty()) return;
   SendAll(attempts);
 
   std::vector<Decision> decisions;
@@ -155,6 +159,8 @@ void OutboxWorker::Run(EpochMillis now) {
       switch (d.kind) {
         case Decision::Kind::kDelivered:
           repo.MarkDelivered(d.id, d.at, d.when);
+          for (std::int64_t id : d.merged)
+            repo.MarkDelivered(id, d.at, d.when);
           break;
         case Decision::Kind::kReschedule:
           repo.Reschedule(d.id, d.attempts, d.when, d.error, d.at);
@@ -175,8 +181,36 @@ void OutboxWorker::Run(EpochMillis now) {
   }
   for (const Decision& d : decisions) {
     deliveries_->With({d.platform, d.outcome}).Inc();
+    if (!d.merged.empty()) deliveries_->With({d.platform, "merged"}).Inc(d.merged.size());
     if (d.kind == Decision::Kind::kDead) deliveries_->With({d.platform, "dead"}).Inc();
   }
+}
+
+void OutboxWorker::MergeQueued(store::OutboxRepo& repo, Attempt& a) const {
+  auto budget = o_.digest_bytes_by_platform.find(a.row.platform);
+  if (!a.message || budget == o_.digest_bytes_by_platform.end() || budget->second == 0 || o_.digest_max < 2)
+    return;
+  OutboundMessage& digest = *a.message;
+  std::vector<std::string> texts = {digest.reply.text};
+  std::size_t bytes = digest.reply.text.size();
+  for (const store::OutboxRow& row : repo.PendingAfter(a.row.destination, a.row.id, o_.digest_max - 1)) {
+    auto next = OutboundMessage::FromJson(nlohmann::json::parse(row.payload, nullptr, false));
+    // Only what reads right in one message: the same chat and thread, within the platform's size.
+    if (!next || next->channel != digest.channel || next->thread != digest.thread) break;
+    if (bytes + 2 + next->reply.text.size() > budget->second) break;
+    bytes += 2 + next->reply.text.size();
+    texts.push_back(next->reply.text);
+    for (const std::string& key : next->reply.mention)
+      if (std::find(digest.reply.mention.begin(), digest.reply.mention.end(), key) ==
+          digest.reply.mention.end())
+        digest.reply.mention.push_back(key);  // a ping inside a digest still pings
+    a.merged.push_back(row.id);
+  }
+  if (a.merged.empty()) return;
+  std::string text = Tr(digest.reply.lang, Msg::kOutboxDigestHeader, texts.size());
+  for (const std::string& t : texts)
+    text += "\n\n" + t;
+  digest.reply.text = std::move(text);
 }
 
 void OutboxWorker::SendAll(std::vector<Attempt>& attempts) {
@@ -224,6 +258,7 @@ OutboxWorker::Decision OutboxWorker::Decide(const Attempt& a) {
   const auto kind = a.result.kind;
   if (kind == DeliveryResult::Kind::kDelivered) {
     d.kind = Decision::Kind::kDelivered;
+    d.merged = a.merged;
     // Counted from the answer, so the platform never sees two messages closer than the pace; +1 ms for
     // the clock's whole milliseconds (a send finished at 10.9 ms reads 10).
     d.when = a.finished + PaceMs(a.row.platform) + 1;

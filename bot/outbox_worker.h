@@ -1,9 +1,11 @@
 // OutboxWorker: delivers the outbox — one Job ("outbox") on the JobRunner.
 //
-// Each run at `now`: load the ready heads (at most one row per destination, store::OutboxRepo::Ready), send
+// Each run at `now`: load the ready heads (at most one row per destination, store::OutboxRepo::Ready) — a
+// head with messages queued behind it goes out as a digest of them (Options::digest_bytes_by_platform) — send
 // them through their platform's Sender on up to `parallel` threads, compute each outcome given the time the
 // send finished, and write every outcome in one Writer transaction:
-//   delivered        → delivered; the destination may send again at finished + pace of its platform
+//   delivered        → delivered (with every message a digest carried); the destination may send again at
+//                      finished + pace of its platform
 //   retry / reauth   → attempts + 1, due at finished + max(Retry-After, backoff with jitter)
 //   rate-limited     → the same, but due at finished + max(rate_limited_wait_ms, backoff), and not counted
 //                      towards max_attempts (the platform throttles the robot, the message is fine)
@@ -61,7 +63,13 @@ class OutboxWorker {
     long backoff_base_ms = 1000;
     long backoff_max_ms = 300000;
     long rate_limited_wait_ms = 60000;  // after a DeliveryResult::rate_limited with no retry_after_ms
-    double jitter = 0.2;                // the backoff is multiplied by a factor in [1 - jitter, 1 + jitter]
+    // Digests: when messages queue behind a destination's pace, its head goes out with the messages queued
+    // behind it (same channel and thread, in order) merged into one, up to this many bytes of text per
+    // platform and `digest_max` messages. Each message it carries is then delivered. 0 bytes: never merge.
+    std::map<std::string, std::size_t> digest_bytes_by_platform = {
+        {"slack", 12000}, {"dingtalk", 18000}, {"wecom", 1800}};
+    int digest_max = 50;
+    double jitter = 0.2;  // the backoff is multiplied by a factor in [1 - jitter, 1 + jitter]
     long retention_ms = 7L * 24 * 3600 * 1000;
     long housekeeping_every_ms = 60000;
     // Where dead messages are announced (platform, destination, channel, language); its text is filled in.
@@ -108,6 +116,8 @@ class OutboxWorker {
   struct Attempt;
   struct Decision;
 
+  // Makes `a` a digest of the messages queued behind its row, when there are any that fit.
+  void MergeQueued(store::OutboxRepo& repo, Attempt& a) const;
   void SendAll(std::vector<Attempt>& attempts);
   void SendOne(Attempt& a);
   Decision Decide(const Attempt& a);

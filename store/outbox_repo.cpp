@@ -90,6 +90,17 @@ std::vector<OutboxRow> OutboxRepo::Ready(EpochMillis now, int limit,
   return ReadAll(st);
 }
 
+std::vector<OutboxRow> OutboxRepo::PendingAfter(const std::string& destination, std::int64_t after_id,
+                                                int limit) {
+  auto& st = conn_.Prepare(std::string("SELECT ") + kColumns +
+                           " FROM outbox o WHERE o.destination = ? AND o.state = 'pending' AND o.id > ? "
+                           "ORDER BY o.id LIMIT ?");
+  st.bind(1, destination);
+  st.bind(2, static_cast<int64_t>(after_id));
+  st.bind(3, limit);
+  return ReadAll(st);
+}
+
 std::optional<EpochMillis> OutboxRepo::NextDue(const std::vector<std::string>& platforms) {
   auto& st = conn_.Prepare(std::string("SELECT min(max(o.due_at, d.next_send_at))") + kHeads +
                            " WHERE ?1 = '' OR instr(?1, ',' || o.platform || ',') > 0");

@@ -57,6 +57,8 @@ class OutboxRepo {
   // The head (oldest pending row) of each destination whose due_at and next_send_at have passed, by id.
   // `platforms`: only rows of these platforms (e.g. "slack"); empty: every platform.
   std::vector<OutboxRow> Ready(EpochMillis now, int limit, const std::vector<std::string>& platforms = {});
+  // The pending rows queued behind `after_id` in `destination`, oldest first; at most `limit`.
+  std::vector<OutboxRow> PendingAfter(const std::string& destination, std::int64_t after_id, int limit);
   // When the next head becomes sendable: min over destinations of max(head.due_at, next_send_at).
   std::optional<EpochMillis> NextDue(const std::vector<std::string>& platforms = {});
 

@@ -28,6 +28,7 @@ namespace opsbot {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr EpochMillis kDay = 24L * 3600 * 1000;
 
@@ -50,6 +51,7 @@ class FakeSender : public Sender {
     std::string destination;
     std::string text;
     EpochMillis at;
+    std::vector<std::string> mention;
   };
   explicit FakeSender(const Clock& clock) : clock_(clock) {}
 
@@ -68,7 +70,7 @@ class FakeSender : public Sender {
     DeliveryResult r = Result_(kOk);
     {
       std::lock_guard lock(mu_);
-      sent_.push_back({m.destination, m.reply.text, clock_.NowMillis()});
+      sent_.push_back({m.destination, m.reply.text, clock_.NowMillis(), m.reply.mention});
       if (++in_flight_[m.destination] > 1) overlapped_ = true;
       auto& q = scripts_[m.destination];
       if (!q.empty()) {
@@ -123,9 +125,11 @@ class OutboxWorkerTest : public ::testing::Test {
     reads_ = std::make_unique<store::ReadPool>(db_, 4);
   }
 
+  // Digests off: most tests follow single messages (the Digest tests turn them on).
   OutboxWorker::Options Defaults() {
     OutboxWorker::Options o;
     o.pace_ms_by_platform = {{"slack", 1000}};
+    o.digest_bytes_by_platform.clear();
     return o;
   }
 
@@ -145,12 +149,15 @@ class OutboxWorkerTest : public ::testing::Test {
     runner_->Add(worker_->AsJob());
   }
 
-  std::int64_t Enqueue(const std::string& destination, const std::string& text) {
+  std::int64_t Enqueue(const std::string& destination, const std::string& text,
+                       std::vector<std::string> mention = {}, const std::string& thread = "") {
     OutboundMessage m;
     m.platform = "slack";
     m.destination = destination;
     m.channel = destination.substr(destination.find(':') + 1);
+    m.thread = thread;
     m.reply.text = text;
+    m.reply.mention = std::move(mention);
     return EnqueueRaw(destination, m.ToJson().dump());
   }
   std::int64_t EnqueueRaw(const std::string& destination, const std::string& payload) {
@@ -288,6 +295,54 @@ TEST_F(OutboxWorkerTest, TooFastWaitsTheRateLimitWaitAndDoesNotCountTowardsMaxAt
   for (std::size_t i = 1; i < sent.size(); ++i)
     EXPECT_GE(sent[i].at - sent[i - 1].at, 60000) << i;  // the wait, not the 1-s backoff
   EXPECT_EQ(Row(id).state, "delivered");
+}
+
+TEST_F(OutboxWorkerTest, MessagesQueuedBehindThePaceGoOutAsOneDigestInOrderWithTheirPings) {
+  auto o = Defaults();
+  o.pace_ms_by_platform = {{"slack", 30000}};
+  o.digest_bytes_by_platform = {{"slack", 1000}};
+  Start(o);
+  Enqueue("slack:A", "first");
+  Drive(0);  // alone: nothing queued behind it
+  std::vector<std::int64_t> ids;
+  for (int i = 1; i <= 4; ++i)
+    ids.push_back(Enqueue("slack:A", "notice " + std::to_string(i),
+                          i == 3 ? std::vector<std::string>{"bob"} : std::vector<std::string>{}));
+  Drive(60 * 1000);
+  auto sent = sender_.SentTo("slack:A");
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0].text, "first");
+  EXPECT_EQ(
+      sent[1].text,
+      "4 messages, in order (they queued behind the chat's rate limit):\n\nnotice 1\n\nnotice 2\n\nnotice "
+      "3\n\nnotice 4");
+  EXPECT_EQ(sent[1].mention, std::vector<std::string>{"bob"});
+  for (std::int64_t id : ids)
+    EXPECT_EQ(Row(id).state, "delivered") << id;
+  EXPECT_THAT(metrics_.Render(),
+              HasSubstr("opsbot_outbox_deliveries_total{platform=\"slack\",outcome=\"merged\"} 3\n"));
+}
+
+TEST_F(OutboxWorkerTest, ADigestStopsAtItsSizeAndAtAnotherThreadAndAFailedOneKeepsTheRestQueued) {
+  auto o = Defaults();
+  o.pace_ms_by_platform = {{"slack", 30000}};
+  o.digest_bytes_by_platform = {{"slack", 40}};
+  Start(o);
+  sender_.Script("slack:A", {Result_(kOk), Result_(kRetry, "http 503")});
+  Enqueue("slack:A", "first");
+  Drive(0);
+  Enqueue("slack:A", std::string(15, 'a'));
+  Enqueue("slack:A", std::string(15, 'b'));
+  Enqueue("slack:A", std::string(15, 'c'));  // over 40 bytes with the two before it
+  Enqueue("slack:A", "in a thread", {}, "1700.1");
+  Drive(10 * 60 * 1000);
+  auto sent = sender_.SentTo("slack:A");
+  ASSERT_EQ(sent.size(), 5u);
+  EXPECT_THAT(sent[1].text, HasSubstr(std::string(15, 'b')));  // the failed digest...
+  EXPECT_THAT(sent[2].text, HasSubstr(std::string(15, 'b')));  // ...is sent again whole, after its backoff
+  EXPECT_THAT(sent[2].text, Not(HasSubstr(std::string(15, 'c'))));
+  EXPECT_EQ(sent[3].text, std::string(15, 'c'));  // alone: the thread's message does not merge with it
+  EXPECT_EQ(sent[4].text, "in a thread");
 }
 
 TEST_F(OutboxWorkerTest, GiveUpIsDeadAtOnceAndAnnouncedOnce) {

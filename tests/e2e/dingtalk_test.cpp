@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "adapters/dingtalk/dingtalk_signature.h"
+#include "tests/support/captures.h"
 #include "tests/support/opsbot_server.h"
 
 namespace opsbot::testing {
@@ -292,22 +293,21 @@ TEST(DingTalkE2E, SendTooFastErrorsAndAHangStillDeliverEveryPingInOrderAtThePace
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 200);
   }
-  ASSERT_TRUE(fake.WaitForSends(n + 3, 40));
+  // What the robot took (answered ok): every ping once, in order — several may share one digest. A request
+  // the fake hung on may have been taken too: only its messages may arrive twice.
+  auto taken = [&](const char* answer) {
+    std::vector<std::string> texts;
+    for (const FakeDingTalk::Call& c : fake.Calls("/robot/send"))
+      if (c.answer == answer) texts.push_back(c.body["markdown"]["text"].get<std::string>());
+    return Captures(texts, "order-(\\d)");
+  };
+  for (int i = 0; i < 400 && taken("ok").size() < static_cast<std::size_t>(n); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   std::this_thread::sleep_for(std::chrono::milliseconds(3 * kPaceMs));  // nothing more may come
+  EXPECT_EQ(taken("ok"), (std::vector<std::string>{"1", "2", "3", "4"}));
+  EXPECT_FALSE(taken("hang").empty());
   auto calls = fake.Calls("/robot/send");
-  ASSERT_EQ(calls.size(), static_cast<std::size_t>(n + 3));  // one try per failure, no more
-  std::vector<std::string> delivered;
-  int hung = 0;
-  for (const FakeDingTalk::Call& c : calls) {
-    if (c.answer != "ok" && c.answer != "hang") continue;
-    hung += c.answer == "hang";
-    std::smatch m;
-    std::string text = c.body["markdown"]["text"];
-    ASSERT_TRUE(std::regex_search(text, m, std::regex("order-(\\d)")));
-    if (delivered.empty() || delivered.back() != m[1].str()) delivered.push_back(m[1].str());
-  }
-  EXPECT_EQ(hung, 1);  // the one request that may have arrived twice
-  EXPECT_EQ(delivered, (std::vector<std::string>{"1", "2", "3", "4"}));
+  EXPECT_LE(calls.size(), static_cast<std::size_t>(n + 3));  // one try per failure, no more
   for (std::size_t i = 1; i < calls.size(); ++i)
     EXPECT_GE(calls[i].at_ms - calls[i - 1].at_ms, kPaceMs - 5) << "request " << i << " came too soon";
   EXPECT_GE(calls[1].at_ms - calls[0].at_ms, 1000);  // after 130101: the rate-limit wait, not the pace
