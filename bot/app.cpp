@@ -164,11 +164,10 @@ Status App::InitOutbox(const Config& cfg) {
     dt.dingtalk_id_of = [this](const std::string& key) {
       return HandleOf(key, &store::PersonRow::dingtalk_staff_id);
     };
-    dt.robot_for = [holder](const std::string& conversation_id) -> std::optional<DingTalkRobot> {
+    dt.robots_for = [holder](const std::string& conversation_id) {
       auto c = holder->Get();
       auto it = c->dingtalk.robots.find(conversation_id);
-      if (it == c->dingtalk.robots.end()) return std::nullopt;
-      return it->second;
+      return it == c->dingtalk.robots.end() ? std::vector<DingTalkRobot>{} : it->second;
     };
     dt.clock = clock_;
     senders_["dingtalk"] = std::make_unique<DingTalkSender>(std::move(dt));
@@ -180,10 +179,10 @@ Status App::InitOutbox(const Config& cfg) {
     wc.corp_id = [holder] { return holder->Get()->wecom.corp_id; };  // rotated by a reload
     wc.app_secret = [holder] { return holder->Get()->wecom.secret; };
     wc.agent_id = [holder] { return holder->Get()->wecom.agent_id; };
-    wc.robot_key_for = [holder](const std::string& chat_id) {
+    wc.robot_keys_for = [holder](const std::string& chat_id) {
       auto c = holder->Get();
       auto it = c->wecom.robot_keys.find(chat_id);
-      return it == c->wecom.robot_keys.end() ? std::string() : it->second;
+      return it == c->wecom.robot_keys.end() ? std::vector<std::string>{} : it->second;
     };
     wc.wecom_id_of = [this](const std::string& key) {
       return HandleOf(key, &store::PersonRow::wecom_userid);
@@ -198,6 +197,7 @@ Status App::InitOutbox(const Config& cfg) {
   o.max_attempts = cfg.outbox.max_attempts;
   o.retention_ms = cfg.outbox.retention_seconds * 1000;
   o.rate_limited_wait_ms = cfg.outbox.rate_limit_wait_seconds * 1000;
+  o.limits = cfg.outbox.limits;
   if (const ChatConfig* admin = cfg.FindChat(cfg.admin_chat);
       admin && cfg.slack.enabled && !admin->slack_channel_id.empty()) {
     OutboundMessage route;

@@ -13,6 +13,7 @@
 
 #include "bot/lang.h"
 #include "bot/role.h"
+#include "bot/send_budget.h"
 
 namespace opsbot {
 
@@ -83,9 +84,11 @@ struct DingTalkConfig {
   std::string api_base = "https://api.dingtalk.com";  // OpenAPI: access token and robot sends
   // A reply may go to a message's sessionWebhook (an unsigned URL in the body) only on these hosts.
   std::vector<std::string> session_webhook_hosts = {"oapi.dingtalk.com"};
-  std::int64_t window_ms = 3600 * 1000;                 // how far a callback's timestamp may be from now
-  long pace_ms = 3000;                                  // 20 messages a minute per robot and chat
-  std::map<std::string, DingTalkRobot> robots;          // a group's openConversationId → its custom robot
+  std::int64_t window_ms = 3600 * 1000;  // how far a callback's timestamp may be from now
+  long pace_ms =
+      0;  // least gap between two messages to one chat; the send budgets (outbox.limits) pace robots
+  // A group's openConversationId → its custom robots (messages are spread over them, in config order).
+  std::map<std::string, std::vector<DingTalkRobot>> robots;
   std::string oapi_base = "https://oapi.dingtalk.com";  // custom robots' webhooks
 };
 
@@ -96,16 +99,18 @@ struct DingTalkConfig {
 struct WeComConfig {
   bool app_enabled = false;
   bool bot_enabled = false;
-  std::string corp_id;                            // also the app's receive id in its callbacks
-  long agent_id = 0;                              // the app's AgentId
-  std::string secret;                             // the app's Secret, for access tokens; secret: never logged
-  std::string token;                              // the app's callback Token; secret
-  std::string aes_key;                            // the app's callback EncodingAESKey (43 characters); secret
-  std::string bot_token;                          // the smart bot's callback Token; secret
-  std::string bot_aes_key;                        // the smart bot's callback EncodingAESKey; secret
-  std::map<std::string, std::string> robot_keys;  // a group's chatid → its robot webhook key; secret
+  std::string corp_id;      // also the app's receive id in its callbacks
+  long agent_id = 0;        // the app's AgentId
+  std::string secret;       // the app's Secret, for access tokens; secret: never logged
+  std::string token;        // the app's callback Token; secret
+  std::string aes_key;      // the app's callback EncodingAESKey (43 characters); secret
+  std::string bot_token;    // the smart bot's callback Token; secret
+  std::string bot_aes_key;  // the smart bot's callback EncodingAESKey; secret
+  // A group's chatid → its robots' webhook keys (secret); messages are spread over them.
+  std::map<std::string, std::vector<std::string>> robot_keys;
   std::string api_base = "https://qyapi.weixin.qq.com";
-  long pace_ms = 3000;  // a group robot takes 20 messages a minute
+  long pace_ms =
+      0;  // least gap between two messages to one chat; the send budgets (outbox.limits) pace robots
 
   bool enabled() const { return app_enabled || bot_enabled; }
 };
@@ -118,6 +123,8 @@ struct OutboxConfig {
   // 130101, WeCom 45009), between tries that do not count towards max_attempts (DingTalk blocks a robot for
   // 10 minutes).
   std::int64_t rate_limit_wait_seconds = 60;
+  // Send budgets by lane kind (bot/send_budget.h): "dingtalk_robot: 20 per 1m" (burst 5 by default).
+  std::map<std::string, SendLimit> limits = DefaultSendLimits();
 };
 
 // The HTTP front: chat webhooks and the JSON API. Settings from shared/http-serving.md.

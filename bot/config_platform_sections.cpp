@@ -121,7 +121,7 @@ void ReadDingTalkSection(const YamlMap& top, YamlWalker& w, const std::vector<Ch
   if (auto robots = m->Get("robots")) {
     for (auto& r : ReadRobots(*robots, w, chats, &ChatConfig::dingtalk_conversation_id, "dingtalk",
                               "access_token", "secret", notices))
-      dingtalk.robots[r.chat_handle] = {r.secret, r.second_secret};
+      dingtalk.robots[r.chat_handle].push_back({r.secret, r.second_secret});
   }
   if (auto hosts = m->Get("session_webhook_hosts")) {
     dingtalk.session_webhook_hosts.clear();
@@ -200,7 +200,7 @@ void ReadWeComSection(const YamlMap& top, YamlWalker& w, const std::vector<ChatC
   if (auto robots = m->Get("robots")) {
     for (auto& r :
          ReadRobots(*robots, w, chats, &ChatConfig::wecom_chat_id, "wecom", "key", nullptr, notices))
-      wecom.robot_keys[r.chat_handle] = r.secret;
+      wecom.robot_keys[r.chat_handle].push_back(r.secret);
   }
 }
 

@@ -1,6 +1,10 @@
 #include "bot/config_server_sections.h"
 
+#include "bot/crypto.h"
+
+#include <algorithm>
 #include <charconv>
+#include <sstream>
 #include <tuple>
 
 namespace opsbot {
@@ -13,6 +17,27 @@ void Int(YamlWalker& w, const YamlMap& m, std::string_view key, long long lo, lo
 }
 
 }  // namespace
+
+std::optional<SendLimit> ParseSendLimit(const std::string& text) {
+  std::istringstream in(text);
+  std::string count, per, window, burst_word, burst, rest;
+  in >> count >> per >> window;
+  if (per != "per" || window.empty()) return std::nullopt;
+  if (in >> burst_word && (burst_word != "burst" || !(in >> burst) || (in >> rest))) return std::nullopt;
+  auto n = ParseDecimal(count);
+  auto secs = ParseDurationSeconds(window);
+  if (!n || *n < 1 || *n > 100000 || !secs || *secs < 1) return std::nullopt;
+  SendLimit limit;
+  limit.count = static_cast<int>(*n);
+  limit.window_ms = static_cast<long>(*secs) * 1000;
+  limit.burst = std::max(1, limit.count / 4);
+  if (!burst.empty()) {
+    auto b = ParseDecimal(burst);
+    if (!b || *b < 1 || *b > *n) return std::nullopt;
+    limit.burst = static_cast<int>(*b);
+  }
+  return limit;
+}
 
 bool ParseListenAddress(const std::string& text, std::string* host, int* port) {
   auto colon = text.rfind(':');
@@ -93,8 +118,23 @@ void ReadApiSection(const YamlMap& top, YamlWalker& w, ApiConfig& api) {
 void ReadOutboxSection(const YamlMap& top, YamlWalker& w, OutboxConfig& outbox) {
   auto field = top.Get("outbox");
   if (!field) return;
-  auto m = w.AsMap(*field, {"max_attempts", "retention", "rate_limit_wait"});
+  auto m = w.AsMap(*field, {"max_attempts", "retention", "rate_limit_wait", "limits"});
   if (!m) return;
+  if (auto limits = m->Get("limits")) {
+    if (auto lm = w.AsMap(*limits, {"slack_channel", "dingtalk_app_chat", "dingtalk_robot", "wecom_robot",
+                                    "wecom_app_member"})) {
+      for (const auto& [name, default_limit] : DefaultSendLimits()) {
+        auto s = w.Value(*lm, name);
+        if (!s) continue;
+        if (auto limit = ParseSendLimit(s->text)) {
+          outbox.limits[name] = *limit;
+        } else {
+          w.Error(*s, "expected a limit like \"20 per 1m\" or \"20 per 60s burst 5\", got " +
+                          YamlWalker::Quote(*s));
+        }
+      }
+    }
+  }
   Int(w, *m, "max_attempts", 1, 100, &outbox.max_attempts);
   for (auto [key, out, example] : {std::tuple{"retention", &outbox.retention_seconds, "7d or 12h"},
                                    {"rate_limit_wait", &outbox.rate_limit_wait_seconds, "60s or 5m"}}) {

@@ -54,12 +54,31 @@ struct DeliveryResult {
   }
 };
 
+// One way a Sender can deliver a message — a robot, the app, a reply URL — and the send lane whose budget
+// it spends (bot/send_budget.h).
+struct SendRoute {
+  std::string
+      via;         // the Sender's name for the way: "robot", "openapi", "session", "app", "response_url", ...
+  std::string id;  // which one, where a chat has several (a robot: LaneIdOf its key); else empty
+  std::string lane;   // the budget key, e.g. "dingtalk:robot:1a2b3c4d"; one lane may serve several routes
+  std::string limit;  // the SendLimit's name, e.g. "dingtalk_robot"; empty: unlimited
+  int tier = 0;       // lower tiers are preferred; the routes of one tier share the load
+};
+
 // Delivers messages of one platform. Called from the OutboxWorker's threads; implementations are
 // thread-safe and bound every call by a timeout.
 class Sender {
  public:
   virtual ~Sender() = default;
-  virtual DeliveryResult Send(const OutboundMessage& message) = 0;
+  // The ways `message` can go now, without I/O (the OutboxWorker's thread). Empty: none (Send says why).
+  virtual std::vector<SendRoute> Routes(const OutboundMessage& message) = 0;
+  // Sends `message` by `route` (one of Routes(message), or an empty route when there were none).
+  virtual DeliveryResult Send(const OutboundMessage& message, const SendRoute& route) = 0;
+  // Sends by the first of Routes(message) (tools and tests; the OutboxWorker chooses by budget).
+  DeliveryResult Send(const OutboundMessage& message) {
+    std::vector<SendRoute> routes = Routes(message);
+    return Send(message, routes.empty() ? SendRoute{} : routes.front());
+  }
 };
 
 }  // namespace opsbot

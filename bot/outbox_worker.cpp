@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <limits>
 #include <thread>
 
 #include "bot/messages.h"
 #include "bot/text.h"
 #include "store/dedupe_repo.h"
 #include "store/read_pool.h"
+#include "store/send_budget_repo.h"
 #include "store/writer.h"
 
 namespace opsbot {
@@ -19,6 +21,8 @@ namespace opsbot {
 struct OutboxWorker::Attempt {
   store::OutboxRow row;
   std::optional<OutboundMessage> message;
+  std::vector<SendRoute> routes;     // what the Sender offered
+  SendRoute route;                   // the one taken (empty when there were none)
   std::vector<std::int64_t> merged;  // the rows behind `row` that `message` carries too (a digest)
   DeliveryResult result;
   EpochMillis finished = 0;
@@ -33,8 +37,9 @@ struct OutboxWorker::Decision {
   EpochMillis at = 0;    // when it was decided (the end of the send)
   EpochMillis when = 0;  // delivered: next_send_at; reschedule: due_at
   std::string error;
-  const char* outcome = "retry";     // the deliveries_total label
+  const char* outcome = "retry";     // the deliveries_total label; null: not an attempt (a wait)
   std::vector<std::int64_t> merged;  // delivered with it (a digest)
+  std::string lane;                  // delivered: the lane it went out on
 };
 
 namespace {
@@ -74,7 +79,7 @@ std::string OutboxPreview(const std::string& payload_json, std::size_t max_chars
 }
 
 OutboxWorker::OutboxWorker(Deps deps, Options options)
-    : d_(std::move(deps)), o_(std::move(options)), rng_(std::random_device{}()) {
+    : d_(std::move(deps)), o_(std::move(options)), rng_(std::random_device{}()), budgets_(o_.limits) {
   deliveries_ = &d_.metrics.AddCounter("opsbot_outbox_deliveries_total",
                                        "Outbox delivery attempts by outcome (dead: messages that died).",
                                        {"platform", "outcome"});
@@ -129,14 +134,37 @@ void OutboxWorker::Run(EpochMillis now) {
   if (now >= next_housekeeping_at_) Housekeep(now);
   const std::vector<std::string> platforms = Platforms();
   if (platforms.empty()) return;
+  if (!budgets_loaded_ && !LoadBudgets()) return Pause(now);
+  std::vector<Decision> decisions;  // the heads that wait for a budget, then every attempt's outcome
   auto loaded =
       d_.reads.Run<std::vector<Attempt>>([&](store::Connection& conn) -> Result<std::vector<Attempt>> {
         store::OutboxRepo repo(conn);
         std::vector<Attempt> out;
+        decisions.clear();
         for (auto& row : repo.Ready(now, o_.batch, platforms)) {
           Attempt a;
           a.message = OutboundMessage::FromJson(nlohmann::json::parse(row.payload, nullptr, false));
           a.row = std::move(row);
+          auto sender = d_.senders.find(a.row.platform);
+          if (a.message && sender != d_.senders.end() && sender->second)
+            a.routes = sender->second->Routes(*a.message);
+          if (!a.routes.empty()) {
+            auto chosen = ChooseRoute(a.routes, now);
+            if (!chosen) {  // every route's budget is spent: wait for the first to come back, uncounted
+              Decision wait;
+              wait.id = a.row.id;
+              wait.platform = a.row.platform;
+              wait.attempts = a.row.attempts;
+              wait.at = now;
+              wait.when = NextUsable(a.routes, nullptr, now);
+              wait.error = "waiting for the send budget of " + a.routes.front().lane;
+              wait.outcome = nullptr;
+              decisions.push_back(std::move(wait));
+              continue;
+            }
+            a.route = a.routes[*chosen];
+            budgets_.Take(a.route.lane, a.route.limit, a.row.destination, now);
+          }
           MergeQueued(repo, a);
           out.push_back(std::move(a));
         }
@@ -147,20 +175,22 @@ void OutboxWorker::Run(EpochMillis now) {
     return Pause(now);
   }
   std::vector<Attempt>& attempts = loaded.value();
-  if (attempts.empty()) return;
+  if (attempts.empty() && decisions.empty()) return;
   SendAll(attempts);
 
-  std::vector<Decision> decisions;
+  for (const Attempt& a : attempts)
+    if (!a.route.lane.empty()) budgets_.Finish(a.route.lane, a.finished);
   for (const Attempt& a : attempts)
     decisions.push_back(Decide(a));
+  const std::vector<BudgetState> budgets = budgets_.TakeDirty();
   auto written = d_.writer.Run<bool>([&](store::Connection& conn) -> Result<bool> {
     store::OutboxRepo repo(conn);
     for (const Decision& d : decisions) {
       switch (d.kind) {
         case Decision::Kind::kDelivered:
-          repo.MarkDelivered(d.id, d.at, d.when);
+          repo.MarkDelivered(d.id, d.at, d.when, d.lane);
           for (std::int64_t id : d.merged)
-            repo.MarkDelivered(id, d.at, d.when);
+            repo.MarkCarried(id, d.id, d.at);
           break;
         case Decision::Kind::kReschedule:
           repo.Reschedule(d.id, d.attempts, d.when, d.error, d.at);
@@ -170,6 +200,9 @@ void OutboxWorker::Run(EpochMillis now) {
           break;
       }
     }
+    store::SendBudgetRepo budget_repo(conn);
+    for (const BudgetState& b : budgets)
+      budget_repo.Upsert(b);
     Announce(repo, now);
     return true;
   });
@@ -180,6 +213,7 @@ void OutboxWorker::Run(EpochMillis now) {
     return Pause(now);
   }
   for (const Decision& d : decisions) {
+    if (!d.outcome) continue;  // a wait for a budget, not an attempt
     deliveries_->With({d.platform, d.outcome}).Inc();
     if (!d.merged.empty()) deliveries_->With({d.platform, "merged"}).Inc(d.merged.size());
     if (d.kind == Decision::Kind::kDead) deliveries_->With({d.platform, "dead"}).Inc();
@@ -191,26 +225,54 @@ void OutboxWorker::MergeQueued(store::OutboxRepo& repo, Attempt& a) const {
   if (!a.message || budget == o_.digest_bytes_by_platform.end() || budget->second == 0 || o_.digest_max < 2)
     return;
   OutboundMessage& digest = *a.message;
-  std::vector<std::string> texts = {digest.reply.text};
+  std::vector<Reply> items = {digest.reply};
   std::size_t bytes = digest.reply.text.size();
   for (const store::OutboxRow& row : repo.PendingAfter(a.row.destination, a.row.id, o_.digest_max - 1)) {
     auto next = OutboundMessage::FromJson(nlohmann::json::parse(row.payload, nullptr, false));
-    // Only what reads right in one message: the same chat and thread, within the platform's size.
+    // Only what reads right in one message: the same chat and thread.
     if (!next || next->channel != digest.channel || next->thread != digest.thread) break;
-    if (bytes + 2 + next->reply.text.size() > budget->second) break;
     bytes += 2 + next->reply.text.size();
-    texts.push_back(next->reply.text);
     for (const std::string& key : next->reply.mention)
       if (std::find(digest.reply.mention.begin(), digest.reply.mention.end(), key) ==
           digest.reply.mention.end())
         digest.reply.mention.push_back(key);  // a ping inside a digest still pings
+    items.push_back(std::move(next->reply));
     a.merged.push_back(row.id);
   }
   if (a.merged.empty()) return;
-  std::string text = Tr(digest.reply.lang, Msg::kOutboxDigestHeader, texts.size());
-  for (const std::string& t : texts)
-    text += "\n\n" + t;
-  digest.reply.text = std::move(text);
+  digest.reply.text = DigestText(items, a.row.id, digest.reply.lang, budget->second);
+}
+
+std::string DigestText(const std::vector<Reply>& items, std::int64_t digest_id, Lang lang,
+                       std::size_t max_bytes) {
+  std::string full = Tr(lang, Msg::kOutboxDigestHeader, items.size());
+  for (const Reply& r : items)
+    full += "\n\n" + r.text;
+  if (full.size() <= max_bytes) return full;
+  // Too much for one message: the first line of as many as fit, those that ping first, shown in order,
+  // then the command that lists them all. Room is kept for the header and that last line.
+  constexpr std::size_t kLineChars = 80;
+  std::string more = Tr(lang, Msg::kOutboxDigestMore, items.size(), digest_id);
+  std::size_t room = max_bytes > more.size() + 200 ? max_bytes - more.size() - 200 : 0;
+  std::vector<std::string> lines(items.size());
+  std::vector<bool> shown(items.size(), false);
+  std::size_t used = 0, count = 0;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (shown[i] || (pass == 0 && items[i].mention.empty())) continue;
+      std::string first = items[i].text.substr(0, items[i].text.find('\n'));
+      std::string line = "• " + TruncateUtf8(first, kLineChars);
+      if (used + line.size() + 1 > room) continue;
+      used += line.size() + 1;
+      lines[i] = std::move(line);
+      shown[i] = true;
+      ++count;
+    }
+  }
+  std::string text = Tr(lang, Msg::kOutboxDigestTopHeader, items.size(), count);
+  for (std::size_t i = 0; i < items.size(); ++i)
+    if (shown[i]) text += "\n" + lines[i];
+  return text + "\n" + Tr(lang, Msg::kOutboxDigestMore, items.size() - count, digest_id);
 }
 
 void OutboxWorker::SendAll(std::vector<Attempt>& attempts) {
@@ -237,7 +299,7 @@ void OutboxWorker::SendOne(Attempt& a) {
     a.result = Failure(DeliveryResult::Kind::kRetry, "no sender for platform " + a.row.platform);
   } else {
     try {
-      a.result = sender->second->Send(*a.message);
+      a.result = sender->second->Send(*a.message, a.route);
     } catch (const std::exception& e) {
       a.result = Failure(DeliveryResult::Kind::kRetry, std::string("sender threw: ") + e.what());
     }
@@ -256,9 +318,13 @@ OutboxWorker::Decision OutboxWorker::Decide(const Attempt& a) {
   d.error = a.result.error;
   d.outcome = OutcomeLabel(a.result.kind);
   const auto kind = a.result.kind;
+  const std::string& lane = a.route.lane;
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
   if (kind == DeliveryResult::Kind::kDelivered) {
     d.kind = Decision::Kind::kDelivered;
     d.merged = a.merged;
+    d.lane = lane;
+    if (!lane.empty()) budgets_.Succeeded(lane);
     // Counted from the answer, so the platform never sees two messages closer than the pace; +1 ms for
     // the clock's whole milliseconds (a send finished at 10.9 ms reads 10).
     d.when = a.finished + PaceMs(a.row.platform) + 1;
@@ -268,20 +334,77 @@ OutboxWorker::Decision OutboxWorker::Decide(const Attempt& a) {
   if (a.result.maybe_delivered)
     spdlog::warn("outbox: message {} to {} may have arrived before failing ({}); a retry may duplicate it",
                  d.id, a.row.destination, d.error);
+  // The lane is throttled, or (when the message could go another way) failing: route around it.
+  if (!lane.empty() && a.result.rate_limited) {
+    long told = a.result.retry_after_ms.value_or(o_.rate_limited_wait_ms);
+    budgets_.Block(lane, a.finished + told, d.error);
+  } else if (!lane.empty() && a.routes.size() > 1) {
+    int failures = budgets_.Failed(lane, a.finished, d.error);
+    budgets_.Block(lane, a.finished + BackoffMs(failures, u(rng_)), d.error);
+  }
+  if (a.routes.size() > 1 && !a.result.maybe_delivered &&
+      NextUsable(a.routes, &a.route, a.finished) <= a.finished) {
+    d.kind = Decision::Kind::kReschedule;
+    d.attempts = a.row.attempts;  // another route takes it at once: not the message's failure
+    d.when = a.finished;
+    spdlog::warn("outbox: message {} to {} failed by {} ({}); sending it another way", d.id,
+                 a.row.destination, lane, d.error);
+    return d;
+  }
   if (kind == DeliveryResult::Kind::kGiveUp || d.attempts >= o_.max_attempts) {
     d.kind = Decision::Kind::kDead;
     spdlog::error("outbox: message {} to {} is dead after {} attempts: {}", d.id, a.row.destination,
                   d.attempts, d.error);
     return d;
   }
-  std::uniform_real_distribution<double> u(-1.0, 1.0);
   long told = a.result.retry_after_ms.value_or(a.result.rate_limited ? o_.rate_limited_wait_ms : 0);
   long wait = std::max(told, BackoffMs(d.attempts, u(rng_)));
   d.kind = Decision::Kind::kReschedule;
   d.when = a.finished + wait;
+  if (a.routes.size() > 1) d.when = std::max(d.when, NextUsable(a.routes, nullptr, a.finished));
   spdlog::warn("outbox: message {} to {} failed (attempt {} of {}): {}; next try in {} ms", d.id,
-               a.row.destination, d.attempts, o_.max_attempts, d.error, wait);
+               a.row.destination, d.attempts, o_.max_attempts, d.error, d.when - a.finished);
   return d;
+}
+
+bool OutboxWorker::LoadBudgets() {
+  auto rows =
+      d_.reads.Run<std::vector<BudgetState>>([](store::Connection& conn) -> Result<std::vector<BudgetState>> {
+        return store::SendBudgetRepo(conn).All();
+      });
+  if (!rows.ok()) {
+    spdlog::error("outbox: cannot load the send budgets: {}", rows.status().ToString());
+    return false;
+  }
+  budgets_.Load(rows.value());
+  budgets_loaded_ = true;
+  return true;
+}
+
+std::optional<std::size_t> OutboxWorker::ChooseRoute(const std::vector<SendRoute>& routes,
+                                                     EpochMillis now) const {
+  std::optional<std::size_t> best;
+  double best_tokens = 0;
+  for (std::size_t i = 0; i < routes.size(); ++i) {
+    const SendRoute& r = routes[i];
+    if (!budgets_.Usable(r.lane, r.limit, now)) continue;
+    double tokens = budgets_.Tokens(r.lane, r.limit, now);
+    if (!best || r.tier < routes[*best].tier || (r.tier == routes[*best].tier && tokens > best_tokens)) {
+      best = i;
+      best_tokens = tokens;
+    }
+  }
+  return best;
+}
+
+EpochMillis OutboxWorker::NextUsable(const std::vector<SendRoute>& routes, const SendRoute* except,
+                                     EpochMillis now) const {
+  EpochMillis next = std::numeric_limits<EpochMillis>::max();
+  for (const SendRoute& r : routes) {
+    if (except && r.lane == except->lane && r.via == except->via && r.id == except->id) continue;
+    next = std::min(next, budgets_.UsableAt(r.lane, r.limit, now));
+  }
+  return next;
 }
 
 long OutboxWorker::BackoffMs(int attempts, double u) const {
@@ -298,6 +421,7 @@ void OutboxWorker::Housekeep(EpochMillis now) {
     store::OutboxRepo repo(conn);
     rows = repo.PruneDelivered(before);
     keys = store::DedupeRepo(conn).Prune(before);
+    store::SendBudgetRepo(conn).Prune(before);
     Announce(repo, now);
     return true;
   });

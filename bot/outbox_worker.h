@@ -1,15 +1,21 @@
 // OutboxWorker: delivers the outbox — one Job ("outbox") on the JobRunner.
 //
-// Each run at `now`: load the ready heads (at most one row per destination, store::OutboxRepo::Ready) — a
-// head with messages queued behind it goes out as a digest of them (Options::digest_bytes_by_platform) — send
-// them through their platform's Sender on up to `parallel` threads, compute each outcome given the time the
-// send finished, and write every outcome in one Writer transaction:
+// Each run at `now`: load the ready heads (at most one row per destination, store::OutboxRepo::Ready); for
+// each, ask its platform's Sender for the routes it could take (a robot, the app, a reply URL) and pick the
+// best usable one by its lane's send budget (bot/send_budget.h: lowest tier, then the most tokens left, so
+// a chat's robots share the load). A head none of whose routes has budget waits, uncounted, until one has.
+// A head that goes out carries the messages queued behind it as a digest (MergeQueued). Send them on up to
+// `parallel` threads, compute each outcome given the time the send finished, and write every outcome and
+// every changed budget in one Writer transaction:
 //   delivered        → delivered (with every message a digest carried); the destination may send again at
 //                      finished + pace of its platform
 //   retry / reauth   → attempts + 1, due at finished + max(Retry-After, backoff with jitter)
 //   rate-limited     → the same, but due at finished + max(rate_limited_wait_ms, backoff), and not counted
 //                      towards max_attempts (the platform throttles the robot, the message is fine)
 //   give-up, the last of max_attempts, an unreadable payload → dead
+// Failover: a "too fast" blocks the route's lane (rate_limited_wait_ms, or Retry-After); any other failure
+// of a message that has other routes blocks the lane for a backoff of the lane's own failures. Either way,
+// when another route of the message is usable at once the message goes again by it at once, uncounted.
 // Rows of a platform without a Sender here are left pending, untouched, for a process that has one.
 // A dead message is kept (`outbox`, `outbox retry <id>`), counted, and announced once to admin_route in the
 // same write that marked it dead — unless it was itself going to admin_route's destination (no loops).
@@ -19,7 +25,8 @@
 // Contract:
 //   1. Order per destination is kept (a destination has one head); one destination is never sent to twice
 //      at once, and two of its sends are never closer than its pace (measured from the end of one send to
-//      the start of the next, on the Clock).
+//      the start of the next, on the Clock). No lane sends past its budget (SendBudgets' bound), across
+//      restarts too (the budgets are stored with the outcomes).
 //   2. Delivery is at least once: a crash, or a failed write, between a send and its write sends that
 //      message again. After a store failure (or once the Writer is stopped) nothing is sent for
 //      store_failure_pause_ms, so a failing store cannot turn into a stream of re-sends.
@@ -42,6 +49,7 @@
 #include "bot/job_runner.h"
 #include "bot/metrics.h"
 #include "bot/outbound.h"
+#include "bot/send_budget.h"
 #include "bot/status.h"
 #include "store/outbox_repo.h"
 
@@ -57,18 +65,23 @@ class OutboxWorker {
   struct Options {
     // The least time between two messages to one destination, by platform (protocols.md: Slack about one
     // per second per channel; DingTalk and WeCom robots 20 per minute).
-    std::map<std::string, long> pace_ms_by_platform = {{"slack", 1000}, {"dingtalk", 3000}, {"wecom", 3000}};
+    // DingTalk and WeCom robots are paced by their send budgets instead (`limits`).
+    std::map<std::string, long> pace_ms_by_platform = {{"slack", 1000}, {"dingtalk", 0}, {"wecom", 0}};
     long default_pace_ms = 1000;  // a platform not in the map
     int max_attempts = 8;
     long backoff_base_ms = 1000;
     long backoff_max_ms = 300000;
     long rate_limited_wait_ms = 60000;  // after a DeliveryResult::rate_limited with no retry_after_ms
-    // Digests: when messages queue behind a destination's pace, its head goes out with the messages queued
-    // behind it (same channel and thread, in order) merged into one, up to this many bytes of text per
-    // platform and `digest_max` messages. Each message it carries is then delivered. 0 bytes: never merge.
+    // The send budget of each kind of lane (SendRoute::limit).
+    std::map<std::string, SendLimit> limits = DefaultSendLimits();
+    // Digests: when messages queue behind a destination's pace or budget, its head goes out with the
+    // messages queued behind it (same channel and thread, in order, at most `digest_max` in all) merged
+    // into one of at most this many bytes of text per platform: every text in full when they fit, else the
+    // first lines of as many as fit (those that ping first) and the command that shows them all
+    // (`digest <id>`). Each message it carries is then delivered. 0 bytes: never merge.
     std::map<std::string, std::size_t> digest_bytes_by_platform = {
         {"slack", 12000}, {"dingtalk", 18000}, {"wecom", 1800}};
-    int digest_max = 50;
+    int digest_max = 500;
     double jitter = 0.2;  // the backoff is multiplied by a factor in [1 - jitter, 1 + jitter]
     long retention_ms = 7L * 24 * 3600 * 1000;
     long housekeeping_every_ms = 60000;
@@ -121,6 +134,13 @@ class OutboxWorker {
   void SendAll(std::vector<Attempt>& attempts);
   void SendOne(Attempt& a);
   Decision Decide(const Attempt& a);
+  // Loads the stored budgets once (false: the store failed).
+  bool LoadBudgets();
+  // The best route of `routes` usable at `now` (lowest tier, then most tokens); nullopt when none is.
+  std::optional<std::size_t> ChooseRoute(const std::vector<SendRoute>& routes, EpochMillis now) const;
+  // The earliest time ≥ now at which one of `routes` other than `except` (may be null) is usable.
+  EpochMillis NextUsable(const std::vector<SendRoute>& routes, const SendRoute* except,
+                         EpochMillis now) const;
   void Housekeep(EpochMillis now);
   void Pause(EpochMillis now);
   // Enqueues an announcement for each dead row not announced yet (in the caller's transaction).
@@ -136,7 +156,15 @@ class OutboxWorker {
   EpochMillis next_housekeeping_at_ = 0;  // runner thread only
   EpochMillis paused_until_ = 0;          // runner thread only
   std::mt19937 rng_;                      // runner thread only
+  SendBudgets budgets_;                   // runner thread only
+  bool budgets_loaded_ = false;           // runner thread only
 };
+
+// The text of a digest carrying `items` (in order), sent as outbox row `digest_id`, in at most `max_bytes`:
+// every text in full when they fit, else the first lines of as many as fit — those that ping first —
+// shown in order, and the `digest <id>` command that lists them all.
+std::string DigestText(const std::vector<Reply>& items, std::int64_t digest_id, Lang lang,
+                       std::size_t max_bytes);
 
 // A one-line preview of a stored payload's text, at most `max_chars` characters.
 std::string OutboxPreview(const std::string& payload_json, std::size_t max_chars = 60);

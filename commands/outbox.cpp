@@ -5,12 +5,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 
 #include "bot/outbox_worker.h"
 #include "bot/text.h"
 #include "bot/time_format.h"
 #include "store/outbox_repo.h"
+#include "store/send_budget_repo.h"
 
 namespace opsbot {
 namespace {
@@ -18,10 +20,26 @@ namespace {
 constexpr int kDeadShown = 20;
 constexpr int kDestinationsShown = 20;
 
+// "dingtalk:robot:1a2b3c4d (dingtalk:group:cid1): 3 of 5 left, limit 20 per 1m · blocked for 9m (130101)".
+std::string BudgetLine(const CommandContext& ctx, const BudgetState& b, EpochMillis now_ms) {
+  auto limit = ctx.config.outbox.limits.find(b.limit);
+  if (limit == ctx.config.outbox.limits.end()) return "";
+  const SendLimit& l = limit->second;
+  std::string out = ctx.T(
+      Msg::kOutboxBudgetLine, b.key, b.destination, static_cast<long>(std::max(0.0, TokensAt(b, l, now_ms))),
+      static_cast<long>(l.Capacity()), l.count, FormatDuration(l.window_ms / 1000, ctx.lang));
+  if (b.blocked_until > now_ms)
+    out += " · " + ctx.T(Msg::kOutboxBudgetBlocked,
+                         FormatDuration((b.blocked_until - now_ms + 500) / 1000, ctx.lang),
+                         TruncateUtf8(b.last_error, 60));
+  return out;
+}
+
 Reply ShowOutbox(CommandContext& ctx, store::Connection& conn) {
   store::OutboxRepo repo(conn);
   const std::vector<store::OutboxStats> stats = repo.Stats();
-  if (stats.empty()) return ctx.Ok(Msg::kOutboxEmpty);
+  const std::vector<BudgetState> budgets = store::SendBudgetRepo(conn).All();
+  if (stats.empty() && budgets.empty()) return ctx.Ok(Msg::kOutboxEmpty);
   const EpochMillis now_ms = ctx.now * 1000;
   // "<key>: n pending, n dead · oldest waiting 5m · may send again in 3s".
   auto line = [&](const store::OutboxStats& s) {
@@ -30,7 +48,7 @@ Reply ShowOutbox(CommandContext& ctx, store::Connection& conn) {
       std::int64_t age_s = std::max<std::int64_t>(0, now_ms - *s.oldest_pending_created_at) / 1000;
       out += " · " + ctx.T(Msg::kOutboxOldest, FormatDuration(age_s, ctx.lang));
     }
-    if (s.pending > 0 && s.next_send_at && *s.next_send_at > now_ms)
+    if (s.pending > 0 && s.next_send_at && *s.next_send_at >= now_ms + 500)
       out += " · " +
              ctx.T(Msg::kOutboxNextSend, FormatDuration((*s.next_send_at - now_ms + 500) / 1000, ctx.lang));
     return out;
@@ -42,8 +60,19 @@ Reply ShowOutbox(CommandContext& ctx, store::Connection& conn) {
     dead_total += s.dead;
   }
   text += "\n" + ctx.T(Msg::kOutboxByDestination);
-  for (const auto& s : repo.DestinationStats(kDestinationsShown))
+  for (const auto& s : repo.DestinationStats(kDestinationsShown)) {
     text += "\n  " + line(s);
+    for (const BudgetState& b : budgets)  // what its robots, app or channel may still send
+      if (b.destination == s.key)
+        if (std::string l = BudgetLine(ctx, b, now_ms); !l.empty()) text += "\n    " + l;
+  }
+  if (!budgets.empty()) {
+    text += "\n" + ctx.T(Msg::kOutboxBudgets);
+    int shown = 0;
+    for (const BudgetState& b : budgets)
+      if (std::string l = BudgetLine(ctx, b, now_ms); !l.empty() && shown++ < kDestinationsShown)
+        text += "\n  " + l;
+  }
   if (dead_total > 0) {
     text += "\n" + ctx.T(Msg::kOutboxDeadHeader);
     const std::vector<store::OutboxRow> dead = repo.Dead(kDeadShown);
@@ -55,16 +84,6 @@ Reply ShowOutbox(CommandContext& ctx, store::Connection& conn) {
     text += "\n" + ctx.T(Msg::kOutboxRetryHint);
   }
   return Reply::Ok(ctx.lang, text);
-}
-
-// "12" or "#12" → 12.
-std::optional<std::int64_t> ParseOutboxId(std::string_view t) {
-  if (!t.empty() && t.front() == '#') t.remove_prefix(1);
-  if (t.empty() || t.size() > 15) return std::nullopt;
-  std::int64_t v = 0;
-  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (ec != std::errc() || p != t.data() + t.size() || v <= 0) return std::nullopt;
-  return v;
 }
 
 Reply RetryOutbox(CommandContext& ctx, store::Connection& conn) {
@@ -86,6 +105,15 @@ Reply RetryOutbox(CommandContext& ctx, store::Connection& conn) {
 }
 
 }  // namespace
+
+std::optional<std::int64_t> ParseOutboxId(std::string_view t) {
+  if (!t.empty() && t.front() == '#') t.remove_prefix(1);
+  if (t.empty() || t.size() > 15) return std::nullopt;
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (ec != std::errc() || p != t.data() + t.size() || v <= 0) return std::nullopt;
+  return v;
+}
 
 Status RegisterOutboxCommands(CommandRegistry& registry) {
   CommandSpec show;

@@ -2,6 +2,10 @@
 // `outbox retry <id>` (重发 <id>) puts a dead message back in the queue, with an audit row.
 #pragma once
 
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
 #include "bot/command_registry.h"
 #include "bot/status.h"
 
@@ -11,5 +15,8 @@ namespace opsbot {
 // OutboxWorker. A retried message is picked up by the worker's next run (the runner's wake-up after a
 // commit, or its periodic check).
 Status RegisterOutboxCommands(CommandRegistry& registry);
+
+// An outbox row id as people type it: "12" or "#12" → 12; nullopt for anything else.
+std::optional<std::int64_t> ParseOutboxId(std::string_view text);
 
 }  // namespace opsbot

@@ -1,5 +1,6 @@
 #include "commands/register_all.h"
 
+#include "commands/digest.h"
 #include "commands/help.h"
 #include "commands/identity.h"
 #include "commands/outbox.h"
@@ -11,6 +12,7 @@ Status RegisterAllCommands(CommandRegistry& registry) {
   if (Status s = RegisterTicketCommands(registry); !s.ok()) return s;
   if (Status s = RegisterOutboxCommands(registry); !s.ok()) return s;
   if (Status s = RegisterIdentityCommands(registry); !s.ok()) return s;
+  if (Status s = RegisterDigestCommand(registry); !s.ok()) return s;
   return RegisterHelpCommand(registry);
 }
 

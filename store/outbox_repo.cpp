@@ -111,12 +111,14 @@ std::optional<EpochMillis> OutboxRepo::NextDue(const std::vector<std::string>& p
   return out;
 }
 
-void OutboxRepo::MarkDelivered(std::int64_t id, EpochMillis now, EpochMillis next_send_at) {
+void OutboxRepo::MarkDelivered(std::int64_t id, EpochMillis now, EpochMillis next_send_at,
+                               const std::string& lane) {
   auto& st = conn_.Prepare(
-      "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = ?1, updated_at = ?1 "
-      "WHERE id = ?2 AND state = 'pending'");
+      "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = ?1, updated_at = ?1, "
+      "lane = nullif(?3, '') WHERE id = ?2 AND state = 'pending'");
   st.bind(1, static_cast<int64_t>(now));
   st.bind(2, static_cast<int64_t>(id));
+  st.bind(3, lane);
   st.exec();
   auto& pace = conn_.Prepare(
       "INSERT INTO outbox_destinations (destination, next_send_at) SELECT destination, ?1 FROM outbox WHERE "
@@ -125,6 +127,35 @@ void OutboxRepo::MarkDelivered(std::int64_t id, EpochMillis now, EpochMillis nex
   pace.bind(1, static_cast<int64_t>(next_send_at));
   pace.bind(2, static_cast<int64_t>(id));
   pace.exec();
+}
+
+void OutboxRepo::MarkCarried(std::int64_t id, std::int64_t digest_id, EpochMillis now) {
+  auto& st = conn_.Prepare(
+      "UPDATE outbox SET state = 'delivered', delivered_at = ?1, updated_at = ?1, digest_of = ?3 "
+      "WHERE id = ?2 AND state = 'pending'");
+  st.bind(1, static_cast<int64_t>(now));
+  st.bind(2, static_cast<int64_t>(id));
+  st.bind(3, static_cast<int64_t>(digest_id));
+  st.exec();
+}
+
+std::vector<OutboxRow> OutboxRepo::Carried(std::int64_t digest_id, int offset, int limit) {
+  if (CarriedCount(digest_id) == 0) return {};
+  auto& st =
+      conn_.Prepare(std::string("SELECT ") + kColumns +
+                    " FROM outbox o WHERE o.id = ?1 OR o.digest_of = ?1 ORDER BY o.id LIMIT ?2 OFFSET ?3");
+  st.bind(1, static_cast<int64_t>(digest_id));
+  st.bind(2, limit);
+  st.bind(3, offset);
+  return ReadAll(st);
+}
+
+int OutboxRepo::CarriedCount(std::int64_t digest_id) {
+  auto& st = conn_.Prepare("SELECT count(*) FROM outbox WHERE digest_of = ?");
+  st.bind(1, static_cast<int64_t>(digest_id));
+  int n = st.executeStep() ? st.getColumn(0).getInt() : 0;
+  st.reset();
+  return n == 0 ? 0 : n + 1;
 }
 
 void OutboxRepo::Reschedule(std::int64_t id, int attempts, EpochMillis due_at, const std::string& error,

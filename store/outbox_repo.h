@@ -62,8 +62,16 @@ class OutboxRepo {
   // When the next head becomes sendable: min over destinations of max(head.due_at, next_send_at).
   std::optional<EpochMillis> NextDue(const std::vector<std::string>& platforms = {});
 
-  // Delivered; the destination may send again from `next_send_at` on (never moved earlier).
-  void MarkDelivered(std::int64_t id, EpochMillis now, EpochMillis next_send_at);
+  // Delivered on `lane`; the destination may send again from `next_send_at` on (never moved earlier).
+  void MarkDelivered(std::int64_t id, EpochMillis now, EpochMillis next_send_at,
+                     const std::string& lane = "");
+  // Delivered inside the digest sent as row `digest_id`.
+  void MarkCarried(std::int64_t id, std::int64_t digest_id, EpochMillis now);
+  // The messages the digest sent as row `digest_id` carried (itself first, then by id), from the
+  // `offset`-th on, at most `limit`; empty when it is unknown (or pruned).
+  std::vector<OutboxRow> Carried(std::int64_t digest_id, int offset, int limit);
+  // How many messages that digest carried, itself included (0: unknown or not a digest).
+  int CarriedCount(std::int64_t digest_id);
   // Still pending, after `attempts` attempts; next try at `due_at`.
   void Reschedule(std::int64_t id, int attempts, EpochMillis due_at, const std::string& error,
                   EpochMillis now);

@@ -261,7 +261,7 @@ wecom:
   EXPECT_EQ(w.agent_id, 1000002);
   EXPECT_EQ(w.api_base, "http://127.0.0.1:9");
   EXPECT_EQ(w.pace_ms, 50);
-  EXPECT_EQ(w.robot_keys, (std::map<std::string, std::string>{{"wr1", "rk"}}));
+  EXPECT_EQ(w.robot_keys, (std::map<std::string, std::vector<std::string>>{{"wr1", {"rk"}}}));
 
   // Only the smart bot's variables set: the app stays off, and says why; the robot's key is unset.
   ConfigLoad bot_only = Load(kWeCom, {{"BOT_TOKEN", "bt"}, {"BOT_AES", aes}});

@@ -49,10 +49,10 @@ class DingTalkSenderTest : public ::testing::Test {
   DingTalkSender Sender(bool with_app = true) {
     DingTalkSenderOptions o;
     o.oapi_base = Base();
-    o.robot_for = [](const std::string& cid) -> std::optional<DingTalkRobot> {
-      if (cid == "cid-robot") return DingTalkRobot{"robot-token", "SECexample"};
-      if (cid == "cid-plain") return DingTalkRobot{"plain-token", ""};
-      return std::nullopt;
+    o.robots_for = [](const std::string& cid) -> std::vector<DingTalkRobot> {
+      if (cid == "cid-robot") return {DingTalkRobot{"robot-token", "SECexample"}};
+      if (cid == "cid-plain") return {DingTalkRobot{"plain-token", ""}};
+      return {};
     };
     o.api_base = Base();
     o.app_key = [with_app] { return std::string(with_app ? "key" : ""); };

@@ -15,6 +15,7 @@
 #include "bot/arg_parser.h"
 #include "bot/command_registry.h"
 #include "bot/job_runner.h"
+#include "commands/digest.h"
 #include "commands/outbox.h"
 #include "store/audit_repo.h"
 #include "store/connection.h"
@@ -44,7 +45,8 @@ const auto kOk = DeliveryResult::Kind::kDelivered;
 const auto kRetry = DeliveryResult::Kind::kRetry;
 const auto kGiveUp = DeliveryResult::Kind::kGiveUp;
 
-// Answers each destination's scripted results in order, then its fallback (delivered unless set).
+// Answers each destination's (or route lane's) scripted results in order, then its fallback (delivered
+// unless set). A destination has one unlimited route unless SetRoutes gives it others.
 class FakeSender : public Sender {
  public:
   struct Sent {
@@ -52,6 +54,7 @@ class FakeSender : public Sender {
     std::string text;
     EpochMillis at;
     std::vector<std::string> mention;
+    std::string lane;
   };
   explicit FakeSender(const Clock& clock) : clock_(clock) {}
 
@@ -66,13 +69,24 @@ class FakeSender : public Sender {
   }
   void set_delay(std::chrono::milliseconds d) { delay_ = d; }
 
-  DeliveryResult Send(const OutboundMessage& m) override {
+  void SetRoutes(const std::string& destination, std::vector<SendRoute> routes) {
+    std::lock_guard lock(mu_);
+    routes_[destination] = std::move(routes);
+  }
+  std::vector<SendRoute> Routes(const OutboundMessage& m) override {
+    std::lock_guard lock(mu_);
+    auto it = routes_.find(m.destination);
+    if (it != routes_.end()) return it->second;
+    return {{"fake", "", "fake:" + m.destination, "", 0}};
+  }
+  using Sender::Send;
+  DeliveryResult Send(const OutboundMessage& m, const SendRoute& route) override {
     DeliveryResult r = Result_(kOk);
     {
       std::lock_guard lock(mu_);
-      sent_.push_back({m.destination, m.reply.text, clock_.NowMillis(), m.reply.mention});
+      sent_.push_back({m.destination, m.reply.text, clock_.NowMillis(), m.reply.mention, route.lane});
       if (++in_flight_[m.destination] > 1) overlapped_ = true;
-      auto& q = scripts_[m.destination];
+      auto& q = scripts_.count(route.lane) ? scripts_[route.lane] : scripts_[m.destination];
       if (!q.empty()) {
         r = q.front();
         q.pop_front();
@@ -107,6 +121,7 @@ class FakeSender : public Sender {
   std::mutex mu_;
   std::map<std::string, std::deque<DeliveryResult>> scripts_;
   std::map<std::string, DeliveryResult> fallback_;
+  std::map<std::string, std::vector<SendRoute>> routes_;
   std::map<std::string, int> in_flight_;
   std::vector<Sent> sent_;
   bool overlapped_ = false;
@@ -323,26 +338,152 @@ TEST_F(OutboxWorkerTest, MessagesQueuedBehindThePaceGoOutAsOneDigestInOrderWithT
               HasSubstr("opsbot_outbox_deliveries_total{platform=\"slack\",outcome=\"merged\"} 3\n"));
 }
 
-TEST_F(OutboxWorkerTest, ADigestStopsAtItsSizeAndAtAnotherThreadAndAFailedOneKeepsTheRestQueued) {
+TEST_F(OutboxWorkerTest, ADigestTooBigListsFirstLinesAndStopsAtAnotherThreadAndAFailedOneKeepsAllQueued) {
   auto o = Defaults();
   o.pace_ms_by_platform = {{"slack", 30000}};
-  o.digest_bytes_by_platform = {{"slack", 40}};
+  o.digest_bytes_by_platform = {{"slack", 400}};
   Start(o);
   sender_.Script("slack:A", {Result_(kOk), Result_(kRetry, "http 503")});
   Enqueue("slack:A", "first");
   Drive(0);
-  Enqueue("slack:A", std::string(15, 'a'));
-  Enqueue("slack:A", std::string(15, 'b'));
-  Enqueue("slack:A", std::string(15, 'c'));  // over 40 bytes with the two before it
+  auto a = Enqueue("slack:A", "alert a\n" + std::string(150, 'a'));
+  auto b = Enqueue("slack:A", "alert b\n" + std::string(150, 'b'));
+  auto c = Enqueue("slack:A", "alert c\n" + std::string(150, 'c'));  // together over 400 bytes
   Enqueue("slack:A", "in a thread", {}, "1700.1");
   Drive(10 * 60 * 1000);
   auto sent = sender_.SentTo("slack:A");
-  ASSERT_EQ(sent.size(), 5u);
-  EXPECT_THAT(sent[1].text, HasSubstr(std::string(15, 'b')));  // the failed digest...
-  EXPECT_THAT(sent[2].text, HasSubstr(std::string(15, 'b')));  // ...is sent again whole, after its backoff
-  EXPECT_THAT(sent[2].text, Not(HasSubstr(std::string(15, 'c'))));
-  EXPECT_EQ(sent[3].text, std::string(15, 'c'));  // alone: the thread's message does not merge with it
-  EXPECT_EQ(sent[4].text, "in a thread");
+  ASSERT_EQ(sent.size(), 4u);
+  EXPECT_EQ(sent[1].text, sent[2].text);  // the failed digest is sent again whole, after its backoff
+  EXPECT_LE(sent[2].text.size(), 400u);
+  EXPECT_THAT(sent[2].text, HasSubstr("• alert a\n• alert b\n• alert c\n"));
+  EXPECT_THAT(sent[2].text, Not(HasSubstr("aaaa")));
+  EXPECT_THAT(sent[2].text, HasSubstr("`digest " + std::to_string(a) + "`"));
+  EXPECT_EQ(sent[3].text, "in a thread");  // alone: the thread's message does not merge with it
+  for (auto id : {b, c}) {
+    EXPECT_EQ(Row(id).state, "delivered");
+    auto carried = reads_->Run<std::vector<store::OutboxRow>>(
+        [&](store::Connection& conn) -> Result<std::vector<store::OutboxRow>> {
+          return store::OutboxRepo(conn).Carried(a, 0, 10);
+        });
+    ASSERT_TRUE(carried.ok());
+    ASSERT_EQ(carried.value().size(), 3u);
+    EXPECT_EQ(carried.value()[2].id, c);
+  }
+}
+
+TEST(DigestTextTest, WholeTextsWhenTheyFitElseFirstLinesWithThePingsFirstAndTheCommandForTheRest) {
+  std::vector<Reply> items;
+  for (int i = 0; i < 5; ++i)
+    items.push_back(Reply::Ok(Lang::kEn, "notice " + std::to_string(i) + "\ndetails"));
+  std::string whole = DigestText(items, 7, Lang::kEn, 4000);
+  EXPECT_THAT(whole, HasSubstr("5 messages"));
+  EXPECT_THAT(whole, HasSubstr("notice 4\ndetails"));
+
+  items.clear();
+  for (int i = 0; i < 300; ++i)
+    items.push_back(Reply::Ok(Lang::kEn, "notice " + std::to_string(i) + "\n" + std::string(40, 'x')));
+  items[250].text = "assigned to @bob\nT-9";
+  items[250].mention = {"bob"};
+  std::string top = DigestText(items, 7, Lang::kEn, 1800);
+  EXPECT_LE(top.size(), 1800u);
+  EXPECT_THAT(top, HasSubstr("• notice 0\n• notice 1\n"));
+  EXPECT_THAT(top, HasSubstr("• assigned to @bob"));  // the ping is shown though it comes late
+  EXPECT_THAT(top, Not(HasSubstr("xxxx")));
+  EXPECT_THAT(top, HasSubstr("`digest 7`"));
+  EXPECT_THAT(top, HasSubstr("300 messages"));
+
+  std::string zh = DigestText(items, 7, Lang::kZh, 1800);
+  EXPECT_LE(zh.size(), 1800u);
+  EXPECT_THAT(zh, HasSubstr("`摘要 7`"));
+}
+
+TEST_F(OutboxWorkerTest, ALaneSendsNoMoreThanItsBudgetInAnyWindowAndTheRestWaitsAsDigests) {
+  auto o = Defaults();
+  o.pace_ms_by_platform = {{"slack", 0}};
+  o.limits = {{"robot", {20, 6000, 5}}};
+  o.digest_bytes_by_platform = {{"slack", 4000}};
+  Start(o);
+  sender_.SetRoutes("slack:A", {{"robot", "1", "robot:1", "robot", 0}});
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 500; ++i) {
+    ids.push_back(Enqueue("slack:A", "notice " + std::to_string(i)));
+    if (i % 50 == 0) Drive(100);
+  }
+  Drive(120 * 1000);
+  auto sent = sender_.SentTo("slack:A");
+  ASSERT_FALSE(sent.empty());
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    std::size_t in_window = 0;
+    for (std::size_t k = i; k < sent.size() && sent[k].at < sent[i].at + 6000; ++k)
+      ++in_window;
+    EXPECT_LE(in_window, 20u) << "from send " << i;
+  }
+  for (auto id : ids)
+    EXPECT_EQ(Row(id).state, "delivered") << id;
+  // Every notice once, in order, across the digests.
+  std::string all;
+  for (const auto& m : sent)
+    all += m.text + "\n";
+  std::size_t at = 0;
+  for (int i = 0; i < 500; ++i) {
+    std::size_t found = all.find("notice " + std::to_string(i) + "\n", at);
+    ASSERT_NE(found, std::string::npos) << i;
+    at = found;
+  }
+  EXPECT_LT(sent.size(), 100u);
+}
+
+TEST_F(OutboxWorkerTest, AThrottledRobotIsSkippedForTheOtherAndTheLoadIsShared) {
+  auto o = Defaults();
+  o.pace_ms_by_platform = {{"slack", 0}};
+  o.limits = {{"robot", {20, 60000, 5}}};
+  o.rate_limited_wait_ms = 600000;
+  Start(o);
+  sender_.SetRoutes("slack:A",
+                    {{"robot", "1", "robot:1", "robot", 1}, {"robot", "2", "robot:2", "robot", 1}});
+  for (int i = 0; i < 6; ++i) {
+    Enqueue("slack:A", "n" + std::to_string(i));
+    Drive(10);
+  }
+  std::map<std::string, int> by_lane;
+  for (const auto& m : sender_.SentTo("slack:A"))
+    ++by_lane[m.lane];
+  EXPECT_EQ(by_lane["robot:1"], 3);
+  EXPECT_EQ(by_lane["robot:2"], 3);
+
+  DeliveryResult limited = Result_(kRetry, "errcode 130101");
+  limited.rate_limited = true;
+  sender_.Script("robot:1", {limited});
+  sender_.Script("robot:2", {Result_(kRetry, "http 502"), Result_(kRetry, "http 502")});
+  auto id = Enqueue("slack:A", "after");
+  Drive(10);
+  auto sent = sender_.SentTo("slack:A");
+  // Whichever robot took it first failed; the other took it at once, uncounted.
+  ASSERT_GE(sent.size(), 8u);
+  EXPECT_EQ(sent.back().text, "after");
+  EXPECT_NE(sent[sent.size() - 1].lane, sent[sent.size() - 2].lane);
+  EXPECT_EQ(Row(id).state, "pending");  // robot 2 fails once more; robot 1 is blocked for 10 minutes
+  Drive(60 * 1000);
+  EXPECT_EQ(Row(id).state, "delivered");
+  EXPECT_EQ(sender_.SentTo("slack:A").back().lane, "robot:2");
+}
+
+TEST_F(OutboxWorkerTest, ABudgetSpentBeforeARestartIsStillSpentAfterIt) {
+  auto o = Defaults();
+  o.pace_ms_by_platform = {{"slack", 0}};
+  o.limits = {{"robot", {2, 60000, 2}}};
+  o.digest_bytes_by_platform.clear();
+  Start(o);
+  sender_.SetRoutes("slack:A", {{"robot", "1", "robot:1", "robot", 0}});
+  for (int i = 0; i < 3; ++i)
+    Enqueue("slack:A", "n" + std::to_string(i));
+  Drive(10);
+  EXPECT_EQ(sender_.SentTo("slack:A").size(), 2u);
+  Start(o);  // a new worker on the same store
+  Drive(10);
+  EXPECT_EQ(sender_.SentTo("slack:A").size(), 2u);
+  Drive(60 * 1000);
+  EXPECT_EQ(sender_.SentTo("slack:A").size(), 3u);
 }
 
 TEST_F(OutboxWorkerTest, GiveUpIsDeadAtOnceAndAnnouncedOnce) {
@@ -520,9 +661,11 @@ class OutboxCommandsTest : public OutboxWorkerTest {
   void SetUp() override {
     OutboxWorkerTest::SetUp();
     ASSERT_TRUE(RegisterOutboxCommands(registry_).ok());
+    ASSERT_TRUE(RegisterDigestCommand(registry_).ok());
   }
 
-  Reply Command(const std::string& id, const std::vector<std::string>& tokens, Lang lang = Lang::kEn) {
+  Reply Command(const std::string& id, const std::vector<std::string>& tokens, Lang lang = Lang::kEn,
+                Role role = Role::kAdmin) {
     const CommandSpec* spec = registry_.ById(id);
     EXPECT_NE(spec, nullptr) << id;
     if (!spec) return {};
@@ -530,7 +673,7 @@ class OutboxCommandsTest : public OutboxWorkerTest {
     if (!args.ok()) return Reply::Refused(lang, args.status().message());
     Caller caller;
     caller.key = "root";
-    caller.role = Role::kAdmin;
+    caller.role = role;
     CommandContext ctx{*spec, config_, message_, caller, ChatRef{}, lang, clock_.Now(), "UTC", args.value()};
     auto run = [&](store::Connection& c) -> Result<Reply> { return spec->handler(ctx, c); };
     auto r = spec->mutates ? writer_->Run<Reply>(run) : reads_->Run<Reply>(run);
@@ -591,6 +734,66 @@ TEST_F(OutboxCommandsTest, ADestinationWaitingForItsPaceSaysWhenItMaySendAgain) 
   clock_.AdvanceMillis(10000);
   EXPECT_THAT(Command("outbox", {}).text,
               HasSubstr("slack:A: 1 pending, 0 dead · oldest waiting 10s · may send again in 20s"));
+}
+
+TEST_F(OutboxCommandsTest, DigestPagesThroughEveryCarriedMessageForAMemberOfThatChatOnly) {
+  auto o = Defaults();
+  o.pace_ms_by_platform = {{"slack", 30000}};
+  o.digest_bytes_by_platform = {{"slack", 600}};
+  Start(o);
+  Enqueue("slack:A", "first");
+  Drive(0);
+  std::int64_t head = 0;
+  for (int i = 0; i < 120; ++i) {
+    auto id = Enqueue("slack:A", "notice " + std::to_string(i) + "\n" + std::string(40, 'x'));
+    if (i == 0) head = id;
+  }
+  Drive(60 * 1000);
+  auto sent = sender_.SentTo("slack:A");
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_THAT(sent[1].text, HasSubstr("`digest " + std::to_string(head) + "`"));
+
+  const std::string id = std::to_string(head);
+  EXPECT_EQ(Command("digest", {id}, Lang::kEn, Role::kMember).outcome, Outcome::kRefused);  // not in slack:A
+  message_.channel = Channel::kSlack;
+  message_.chat = "A";
+  Reply page = Command("digest", {id}, Lang::kEn, Role::kMember);
+  ASSERT_EQ(page.outcome, Outcome::kOk) << page.text;
+  EXPECT_THAT(page.text, HasSubstr("Digest #" + id + " carried 120 messages to slack:A; 1–"));
+  EXPECT_THAT(page.text, HasSubstr("[1] notice 0 xxxx"));
+  EXPECT_LE(page.text.size(), 3400u);
+  EXPECT_THAT(page.text, HasSubstr("More: `digest " + id + " "));
+  Reply last = Command("digest", {id, "120"}, Lang::kEn, Role::kMember);
+  EXPECT_THAT(last.text, HasSubstr("[120] notice 119 "));
+  EXPECT_THAT(last.text, Not(HasSubstr("More:")));
+  EXPECT_THAT(Command("digest", {id}, Lang::kZh, Role::kMember).text, HasSubstr("合并消息 " + id));
+
+  EXPECT_EQ(Command("digest", {"x"}).outcome, Outcome::kRefused);
+  EXPECT_THAT(Command("digest", {std::to_string(head + 1)}).text, HasSubstr("no digest"));
+  EXPECT_EQ(Command("digest", {id, "0"}).outcome, Outcome::kRefused);
+}
+
+TEST_F(OutboxCommandsTest, OutboxShowsTheSendBudgetLeftOnEachLaneOfADestination) {
+  auto o = Defaults();
+  o.pace_ms_by_platform = {{"slack", 0}};
+  o.limits = {{"robot", {20, 60000, 5}}};
+  o.rate_limited_wait_ms = 600000;
+  config_.outbox.limits = o.limits;
+  Start(o);
+  sender_.SetRoutes("slack:A", {{"robot", "1", "robot:1", "robot", 0}});
+  DeliveryResult limited = Result_(kRetry, "errcode 130101");
+  limited.rate_limited = true;
+  sender_.Script("robot:1", {Result_(kOk), Result_(kOk), limited});
+  for (int i = 0; i < 3; ++i) {
+    Enqueue("slack:A", "n" + std::to_string(i));
+    Drive(10);
+  }
+  Reply r = Command("outbox", {});
+  EXPECT_THAT(r.text, HasSubstr("slack:A: 1 pending, 0 dead"));
+  EXPECT_THAT(
+      r.text,
+      HasSubstr("    robot:1 (slack:A): 2 of 5 left, limit 20 per 1m · blocked for 10m (errcode 130101)"));
+  EXPECT_THAT(r.text, HasSubstr("Send budgets"));
 }
 
 TEST_F(OutboxCommandsTest, RetryPutsADeadMessageBackWithAnAuditRow) {

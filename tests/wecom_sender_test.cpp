@@ -2,6 +2,7 @@
 // message takes (app message/send, the smart bot's response_url, the group robot webhook), what each answer
 // is classified as, and that no secret reaches an error.
 #include "adapters/wecom/wecom_sender.h"
+#include "bot/send_budget.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -68,7 +69,10 @@ class WeComSenderTest : public ::testing::Test {
     o.corp_id = [] { return std::string("corp1"); };
     o.app_secret = [] { return std::string(kSecret); };
     o.agent_id = [] { return 1000002L; };
-    o.robot_key_for = [this](const std::string& chat) { return chat == "chat1" ? robot_key_ : ""; };
+    o.robot_keys_for = [this](const std::string& chat) {
+      return chat == "chat1" && !robot_key_.empty() ? std::vector<std::string>{robot_key_}
+                                                    : std::vector<std::string>{};
+    };
     o.wecom_id_of = [](const std::string& key) {
       if (key == "bob") return std::string("wx-bob");
       if (key == "carol") return std::string("wx-carol");
@@ -273,10 +277,18 @@ TEST_F(WeComSenderTest, AnExpiringResponseUrlIsPassedOverForTheRobot) {
   EXPECT_EQ(MarkdownOf(Last(kWebhook)), "Assigned to @bob, cc @dave.");
 }
 
-TEST_F(WeComSenderTest, AResponseUrlThatRefusesFallsBackToTheRobotInTheSameSend) {
+TEST_F(WeComSenderTest, AResponseUrlThatRefusesIsNotOfferedAgainSoTheNextSendTakesTheRobot) {
   Answer("/resp/1", 200, R"({"errcode":600039,"errmsg":"response url expired"})");
-  auto r = Sender().Send(ToGroup(true));
-  EXPECT_EQ(r.kind, Kind::kDelivered);
+  auto s = Sender();
+  ASSERT_EQ(s.Routes(ToGroup(true)).front().via, "response_url");
+  auto r = s.Send(ToGroup(true));
+  EXPECT_EQ(r.kind, Kind::kGiveUp);
+  EXPECT_EQ(r.error, "errcode 600039");
+  auto routes = s.Routes(ToGroup(true));
+  ASSERT_EQ(routes.size(), 1u);
+  EXPECT_EQ(routes.front().via, "robot");
+  EXPECT_EQ(routes.front().lane, "wecom:robot:" + LaneIdOf(kRobotKey));
+  EXPECT_EQ(s.Send(ToGroup(true)).kind, Kind::kDelivered);
   EXPECT_EQ(Paths(), (std::vector<std::string>{"/resp/1", kWebhook}));
 }
 

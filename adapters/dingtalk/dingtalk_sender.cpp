@@ -2,9 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 #include "adapters/dingtalk/dingtalk_signature.h"
 #include "bot/http_client.h"
+#include "bot/send_budget.h"
 #include "bot/url_encoding.h"
 
 namespace opsbot {
@@ -76,30 +79,65 @@ std::string Title(const std::string& text) {
 
 }  // namespace
 
-DeliveryResult DingTalkSender::Send(const OutboundMessage& message) {
-  if (message.reply.text.empty()) return Delivery(Kind::kGiveUp, "no_text");
-  const EpochMillis now = o_.clock ? o_.clock->NowMillis() : 0;
+bool DingTalkSender::SessionUsable(const OutboundMessage& message, EpochMillis now) {
   // A sessionWebhook a minute from its end is treated as gone: the send must not race its expiry.
-  if (!message.response_url.empty() &&
-      (message.response_url_expires == 0 || now + 60000 < message.response_url_expires)) {
-    DeliveryResult r = PostWebhook(message.response_url, message);
-    if (r.kind != Kind::kGiveUp) return r;
-    spdlog::warn("dingtalk: the sessionWebhook for {} refused the message ({}); sending another way",
-                 message.destination, r.error);
-  }
+  return !message.response_url.empty() &&
+         (message.response_url_expires == 0 || now + 60000 < message.response_url_expires);
+}
+
+std::vector<SendRoute> DingTalkSender::Routes(const OutboundMessage& message) {
+  std::vector<SendRoute> routes;
+  if (message.reply.text.empty()) return routes;
+  const EpochMillis now = o_.clock ? o_.clock->NowMillis() : 0;
+  const std::string app_lane = "dingtalk:app:" + message.channel;
   const bool app = o_.app_key && !o_.app_key().empty();
-  if (message.channel.rfind("group:", 0) == 0 && o_.robot_for && (!message.reply.mention.empty() || !app)) {
-    if (auto robot = o_.robot_for(message.channel.substr(6))) {
-      std::string url = o_.oapi_base + "/robot/send?access_token=" + FormUrlEncode(robot->access_token);
-      if (!robot->secret.empty()) {
-        std::string ts = std::to_string(now);
-        url += "&timestamp=" + ts + "&sign=" + DingTalkSignForUrl(robot->secret, ts);
-      }
-      return PostWebhook(url, message);
+  const bool ping = !message.reply.mention.empty();
+  if (SessionUsable(message, now)) routes.push_back({"session", "", app_lane, "dingtalk_app_chat", 0});
+  // Robots come before the OpenAPI for a ping (it cannot @ anyone) or with the app off; otherwise after
+  // it, as overflow when the app's budget in the chat is spent.
+  if (message.channel.rfind("group:", 0) == 0 && o_.robots_for) {
+    for (const DingTalkRobot& robot : o_.robots_for(message.channel.substr(6))) {
+      std::string id = LaneIdOf(robot.access_token);
+      routes.push_back({"robot", id, "dingtalk:robot:" + id, "dingtalk_robot", ping || !app ? 1 : 3});
     }
   }
-  if (!app) return Delivery(Kind::kGiveUp, "no app credentials and no custom robot for the chat");
-  return PostOpenApi(message);
+  // A ping that has a way to land is never sent by the OpenAPI, which would drop it.
+  if (app && (!ping || routes.empty())) routes.push_back({"openapi", "", app_lane, "dingtalk_app_chat", 2});
+  std::stable_sort(routes.begin(), routes.end(),
+                   [](const SendRoute& a, const SendRoute& b) { return a.tier < b.tier; });
+  return routes;
+}
+
+DeliveryResult DingTalkSender::Send(const OutboundMessage& message, const SendRoute& route) {
+  if (message.reply.text.empty()) return Delivery(Kind::kGiveUp, "no_text");
+  const bool app = o_.app_key && !o_.app_key().empty();
+  if (route.via == "session") {
+    DeliveryResult r = PostWebhook(message.response_url, message);
+    if (r.kind != Kind::kGiveUp || !app) return r;
+    spdlog::warn("dingtalk: the sessionWebhook for {} refused the message ({}); sending by the OpenAPI",
+                 message.destination, r.error);
+    return PostOpenApi(message);
+  }
+  if (route.via == "robot") return PostRobot(message, route.id);
+  if (route.via == "openapi") return PostOpenApi(message);
+  return Delivery(Kind::kGiveUp, "no app credentials and no custom robot for the chat");
+}
+
+DeliveryResult DingTalkSender::PostRobot(const OutboundMessage& message, const std::string& robot_id) {
+  const EpochMillis now = o_.clock ? o_.clock->NowMillis() : 0;
+  std::vector<DingTalkRobot> robots = o_.robots_for && message.channel.size() > 6
+                                          ? o_.robots_for(message.channel.substr(6))
+                                          : std::vector<DingTalkRobot>{};
+  for (const DingTalkRobot& robot : robots) {
+    if (LaneIdOf(robot.access_token) != robot_id) continue;
+    std::string url = o_.oapi_base + "/robot/send?access_token=" + FormUrlEncode(robot.access_token);
+    if (!robot.secret.empty()) {
+      std::string ts = std::to_string(now);
+      url += "&timestamp=" + ts + "&sign=" + DingTalkSignForUrl(robot.secret, ts);
+    }
+    return PostWebhook(url, message);
+  }
+  return Delivery(Kind::kGiveUp, "the chat's custom robot is no longer configured");
 }
 
 std::unique_ptr<httplib::Client> DingTalkSender::Client(const std::string& scheme_host_port) const {

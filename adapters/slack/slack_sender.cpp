@@ -163,7 +163,14 @@ void SlackSender::ReturnApiClient(std::unique_ptr<httplib::Client> client) {
   if (idle_.size() < kMaxIdleClients) idle_.push_back(std::move(client));
 }
 
-DeliveryResult SlackSender::Send(const OutboundMessage& message) {
+std::vector<SendRoute> SlackSender::Routes(const OutboundMessage& message) {
+  if (!message.response_url.empty())
+    return {{"response_url", "", "slack:response_url:" + message.destination, "", 0}};
+  if (message.channel.empty()) return {};
+  return {{"chat", "", "slack:" + message.channel, "slack_channel", 0}};
+}
+
+DeliveryResult SlackSender::Send(const OutboundMessage& message, const SendRoute& /*route*/) {
   if (message.channel.empty() && message.response_url.empty())
     return Delivery(Kind::kGiveUp, "no channel and no response_url");
   std::vector<std::string> parts = RenderSlackReply(message.reply, options_.slack_id_of, options_.max_chars);

@@ -80,7 +80,11 @@ class SlackSender final : public Sender {
   static Result<std::unique_ptr<SlackSender>> Create(SlackSenderOptions options);
   ~SlackSender() override;
 
-  DeliveryResult Send(const OutboundMessage& message) override;
+  // One route: chat.postMessage on the channel's lane ("slack:<channel>", limit slack_channel), or the
+  // message's response_url (unlimited lane).
+  std::vector<SendRoute> Routes(const OutboundMessage& message) override;
+  using Sender::Send;
+  DeliveryResult Send(const OutboundMessage& message, const SendRoute& route) override;
 
   // users.info?user=…&include_locale=true (bot scope users:read), bounded by `timeout_ms` in all. An
   // error names Slack's error code (user_not_found, missing_scope, …) or the transport failure.

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 #include "bot/http_client.h"
+#include "bot/send_budget.h"
 #include "bot/url_encoding.h"
 
 namespace opsbot {
@@ -136,24 +137,59 @@ std::string Markdown(const std::string& content) {
 
 }  // namespace
 
-DeliveryResult WeComSender::Send(const OutboundMessage& message) {
-  if (message.reply.text.empty()) return Delivery(Kind::kGiveUp, "no_text");
+bool WeComSender::ResponseUrlUsable(const OutboundMessage& message, EpochMillis now) {
+  if (message.response_url.empty()) return false;
+  // One a minute from its end is treated as gone: the send must not race its expiry.
+  if (message.response_url_expires != 0 && now + 60000 >= message.response_url_expires) return false;
+  if (!ResponseUrlParts(message.response_url)) return false;
+  std::lock_guard lock(mu_);
+  auto used = used_response_urls_.find(message.response_url);
+  return used == used_response_urls_.end() || used->second <= now;
+}
+
+std::vector<std::string> WeComSender::RobotKeys(const OutboundMessage& message) const {
+  if (!o_.robot_keys_for || message.channel.rfind("group:", 0) != 0) return {};
+  return o_.robot_keys_for(message.channel.substr(6));
+}
+
+std::vector<SendRoute> WeComSender::Routes(const OutboundMessage& message) {
+  std::vector<SendRoute> routes;
   const bool to_user = message.channel.rfind("user:", 0) == 0;
-  if (!to_user && (message.channel.rfind("group:", 0) != 0 || message.channel.size() == 6))
-    return Delivery(Kind::kGiveUp, "no group or user to send to");
+  if (message.reply.text.empty() || message.channel.size() <= (to_user ? 5u : 6u)) return routes;
+  if (!to_user && message.channel.rfind("group:", 0) != 0) return routes;
+  const std::vector<std::string> keys = RobotKeys(message);
   // A ping goes through the group's robot when it has one: its markdown documents "<@userid>" as a mention,
   // which the smart bot's replies are reported not to render (WecomTeam/wecom-cli#103).
-  const bool ping = !to_user && !message.reply.mention.empty() && o_.robot_key_for &&
-                    !o_.robot_key_for(message.channel.substr(6)).empty();
-  if (!message.response_url.empty() && !ping) {
-    DeliveryResult r = PostResponseUrl(message);
-    // Delivered, or perhaps delivered: the robot must not post it a second time in this attempt.
-    if (r.kind == Kind::kDelivered || r.maybe_delivered) return r;
-    if (!r.error.empty())
-      spdlog::warn("wecom: the response_url for {} did not take the message ({}); sending another way",
-                   message.destination, r.error);
+  const bool ping = !to_user && !message.reply.mention.empty() && !keys.empty();
+  const EpochMillis now = o_.clock ? o_.clock->NowMillis() : 0;
+  if (!ping && ResponseUrlUsable(message, now))
+    routes.push_back({"response_url", "", "wecom:response_url:" + message.channel, "", 0});
+  if (to_user && o_.corp_id && !o_.corp_id().empty())
+    routes.push_back({"app", "", "wecom:app:" + message.channel.substr(5), "wecom_app_member", 1});
+  for (const std::string& key : keys) {
+    std::string id = LaneIdOf(key);
+    routes.push_back({"robot", id, "wecom:robot:" + id, "wecom_robot", 1});
   }
-  return to_user ? PostAppMessage(message) : PostRobot(message);
+  return routes;
+}
+
+DeliveryResult WeComSender::Send(const OutboundMessage& message, const SendRoute& route) {
+  if (message.reply.text.empty()) return Delivery(Kind::kGiveUp, "no_text");
+  const bool to_user = message.channel.rfind("user:", 0) == 0;
+  if (route.via == "response_url") {
+    DeliveryResult r = PostResponseUrl(message);
+    if (r.kind != Kind::kDelivered && r.error.empty()) r.error = "response_url not usable";
+    if (r.kind != Kind::kDelivered && !r.maybe_delivered)
+      spdlog::warn("wecom: the response_url for {} did not take the message ({})", message.destination,
+                   r.error);
+    return r;
+  }
+  if (route.via == "app") return PostAppMessage(message);
+  if (route.via == "robot") return PostRobot(message, route.id);
+  if (to_user) return Delivery(Kind::kGiveUp, "the WeCom app is off");
+  if (message.channel.rfind("group:", 0) != 0 || message.channel.size() == 6)
+    return Delivery(Kind::kGiveUp, "no group or user to send to");
+  return Delivery(Kind::kGiveUp, "no robot webhook for the chat");
 }
 
 // An empty error in a non-delivered result: the response_url was not tried (used, expired or not allowed).
@@ -187,9 +223,11 @@ DeliveryResult WeComSender::PostResponseUrl(const OutboundMessage& message) {
   return r;
 }
 
-DeliveryResult WeComSender::PostRobot(const OutboundMessage& message) {
-  std::string key = o_.robot_key_for ? o_.robot_key_for(message.channel.substr(6)) : "";
-  if (key.empty()) return Delivery(Kind::kGiveUp, "no robot webhook for the chat");
+DeliveryResult WeComSender::PostRobot(const OutboundMessage& message, const std::string& robot_id) {
+  std::string key;
+  for (const std::string& k : RobotKeys(message))
+    if (LaneIdOf(k) == robot_id) key = k;
+  if (key.empty()) return Delivery(Kind::kGiveUp, "the chat's group robot is no longer configured");
   std::string path = "/cgi-bin/webhook/send?key=" + FormUrlEncode(key);
   auto res = Client(o_, o_.api_base)
                  ->Post(path.c_str(), Markdown(WithMentions(message.reply, o_.wecom_id_of)),
