@@ -295,6 +295,41 @@ wecom:
   EXPECT_NE(Errors(no_chat).find("wecom.robots[0].chat"), std::string::npos) << Errors(no_chat);
 }
 
+TEST(ConfigLoaderTest, OutboxLimitsAndSeveralRobotsForOneChat) {
+  ConfigLoad ok = Load(R"yaml(chats:
+  - {id: ops, name: Ops, wecom: wr1, dingtalk: cid1}
+wecom:
+  robots:
+    - {chat: ops, key: k1}
+    - {chat: ops, key: k2}
+dingtalk:
+  robots:
+    - {chat: ops, access_token: t1}
+    - {chat: ops, access_token: t2, secret: SECx}
+outbox:
+  limits:
+    dingtalk_robot: 20 per 6s
+    wecom_robot: 10 per 1m burst 2
+)yaml");
+  ASSERT_TRUE(ok.config) << Errors(ok);
+  EXPECT_EQ(ok.config->wecom.robot_keys.at("wr1"), (std::vector<std::string>{"k1", "k2"}));
+  ASSERT_EQ(ok.config->dingtalk.robots.at("cid1").size(), 2u);
+  EXPECT_EQ(ok.config->dingtalk.robots.at("cid1")[1].secret, "SECx");
+  const auto& limits = ok.config->outbox.limits;
+  EXPECT_EQ(limits.at("dingtalk_robot").window_ms, 6000);
+  EXPECT_EQ(limits.at("dingtalk_robot").burst, 5);
+  EXPECT_EQ(limits.at("wecom_robot").count, 10);
+  EXPECT_EQ(limits.at("wecom_robot").burst, 2);
+  EXPECT_EQ(limits.at("slack_channel").window_ms, 1000);  // untouched: the default
+
+  ConfigLoad bad = Load("outbox:\n  limits:\n    dingtalk_robot: 20 a minute\n    wecom_robots: 1 per 1s\n");
+  EXPECT_FALSE(bad.config);
+  EXPECT_NE(Errors(bad).find("outbox.limits.dingtalk_robot: expected a limit like \"20 per 1m\""),
+            std::string::npos)
+      << Errors(bad);
+  EXPECT_NE(Errors(bad).find("wecom_robots"), std::string::npos) << Errors(bad);
+}
+
 TEST(ConfigLoaderTest, ValuesFromEnvironmentAreNeverEchoed) {
   const std::string leak = "Leaky/Value123";
   ConfigLoad load = Load(R"yaml(bot:
