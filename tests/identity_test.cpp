@@ -14,6 +14,7 @@
 #include <string>
 
 #include "bot/app.h"
+#include "bot/outbound.h"
 
 namespace opsbot {
 namespace {
@@ -66,6 +67,27 @@ class IdentityTest : public ::testing::Test {
     m.max_role = Role::kAdmin;
     return app_->router().Handle(m);
   }
+  // As Say, in a WeCom group whose reply goes through the outbox (where pings are resolved).
+  Reply SayInWeComGroup(const std::string& user, const std::string& text) {
+    InboundMessage m;
+    m.channel = Channel::kWeCom;
+    m.user = user;
+    m.user_name = user;
+    m.chat = "wrOPS";
+    m.text = text;
+    m.max_role = Role::kAdmin;
+    m.reply_via_outbox = true;
+    m.reply_platform = "wecom";
+    m.reply_channel = "group:wrOPS";
+    return app_->router().Handle(m);
+  }
+  // The last message queued for the outbox.
+  OutboundMessage LastQueued() {
+    SQLite::Database db((dir_ / "opsbot.db").string(), SQLite::OPEN_READONLY);
+    std::string payload = db.execAndGet("SELECT payload FROM outbox ORDER BY id DESC LIMIT 1").getString();
+    auto m = OutboundMessage::FromJson(nlohmann::json::parse(payload, nullptr, false));
+    return m.value_or(OutboundMessage{});
+  }
   // The six-digit code in a `bind <platform>` reply.
   static std::string CodeIn(const Reply& r) {
     std::smatch m;
@@ -103,6 +125,26 @@ TEST_F(IdentityTest, ACodeFromSlackSaidOnWeComLinksTheAccountsAndWhoamiShowsBoth
   EXPECT_EQ(Count("SELECT count(*) FROM audit WHERE action = 'person.bind'"), 1);
   // The code worked once.
   EXPECT_EQ(Say(Channel::kWeCom, "alice.w2", "bind " + digits).outcome, Outcome::kRefused);
+}
+
+TEST_F(IdentityTest, SomeoneOnlySeenOnDingTalkIsNamedNotPingedOnWeComUntilBoundThenPinged) {
+  ASSERT_EQ(Say(Channel::kDingTalk, "zhang", "ticket new first").outcome, Outcome::kOk);  // met on DingTalk
+
+  ASSERT_EQ(SayInWeComGroup("wang.w", "ticket new disk full @zhang").outcome, Outcome::kOk);
+  OutboundMessage before = LastQueued();
+  EXPECT_EQ(before.destination, "wecom:group:wrOPS");
+  EXPECT_THAT(before.reply.text, HasSubstr("@zhang was named but not pinged"));
+  EXPECT_THAT(before.reply.text, HasSubstr("bind wecom"));
+
+  std::string digits = CodeIn(Say(Channel::kDingTalk, "zhang", "bind wecom"));
+  ASSERT_EQ(digits.size(), 6u);
+  ASSERT_EQ(Say(Channel::kWeCom, "zhang.w", "绑定 " + digits).outcome, Outcome::kOk);
+  EXPECT_EQ(Count("SELECT count(*) FROM people WHERE key = 'zhang' AND wecom_userid = 'zhang.w'"), 1);
+
+  ASSERT_EQ(SayInWeComGroup("wang.w", "ticket new second @zhang").outcome, Outcome::kOk);
+  OutboundMessage after = LastQueued();
+  EXPECT_THAT(after.reply.mention, ::testing::Contains("zhang"));  // the WeCom sender pings <@zhang.w>
+  EXPECT_THAT(after.reply.text, ::testing::Not(HasSubstr("not pinged")));
 }
 
 TEST_F(IdentityTest, AnExpiredCodeAndACodeForAnotherPlatformAreRefused) {
