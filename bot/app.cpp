@@ -211,8 +211,11 @@ Status App::InitOutbox(const Config& cfg) {
   for (auto& [platform, sender] : senders_)
     senders[platform] = sender.get();
   JobRunner* runner = runner_.get();
+  ConfigHolder* holder = config_.get();
   outbox_ = std::make_unique<OutboxWorker>(
-      OutboxWorker::Deps{*writer_, *reads_, *clock_, *metrics_, senders, [runner] { runner->Wake(); }}, o);
+      OutboxWorker::Deps{*writer_, *reads_, *clock_, *metrics_, senders, [runner] { runner->Wake(); },
+                         [holder] { return holder->Get()->outbox.limits; }},
+      o);
   runner_->Add(outbox_->AsJob());
   return Status::Ok();
 }

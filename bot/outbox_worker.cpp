@@ -91,6 +91,15 @@ OutboxWorker::OutboxWorker(Deps deps, Options options)
   d_.metrics.AddGaugeFamily("opsbot_outbox_oldest_pending_seconds",
                             "Age of the oldest message waiting in the outbox (0: none).", {"platform"},
                             [this] { return StatsSamples(1); });
+  budget_waits_ = &d_.metrics.AddCounter(
+      "opsbot_outbox_budget_waits_total",
+      "Times a destination's next message waited because every way out had spent its send budget.",
+      {"platform"});
+  for (const auto& [platform, sender] : d_.senders)
+    budget_waits_->With({platform});
+  d_.metrics.AddGaugeFamily("opsbot_send_lanes_blocked",
+                            "Send lanes (robots, apps, channels) blocked after a \"too fast\" or failures.",
+                            {"platform"}, [this] { return BlockedLaneSamples(); });
   d_.metrics.AddGaugeFamily("opsbot_outbox_dead", "Dead outbox messages, kept until retried.", {"platform"},
                             [this] { return StatsSamples(2); });
 }
@@ -135,6 +144,7 @@ void OutboxWorker::Run(EpochMillis now) {
   const std::vector<std::string> platforms = Platforms();
   if (platforms.empty()) return;
   if (!budgets_loaded_ && !LoadBudgets()) return Pause(now);
+  if (d_.limits) budgets_.SetLimits(d_.limits());
   std::vector<Decision> decisions;  // the heads that wait for a budget, then every attempt's outcome
   auto loaded =
       d_.reads.Run<std::vector<Attempt>>([&](store::Connection& conn) -> Result<std::vector<Attempt>> {
@@ -213,7 +223,10 @@ void OutboxWorker::Run(EpochMillis now) {
     return Pause(now);
   }
   for (const Decision& d : decisions) {
-    if (!d.outcome) continue;  // a wait for a budget, not an attempt
+    if (!d.outcome) {  // a wait for a budget, not an attempt
+      budget_waits_->With({d.platform}).Inc();
+      continue;
+    }
     deliveries_->With({d.platform, d.outcome}).Inc();
     if (!d.merged.empty()) deliveries_->With({d.platform, "merged"}).Inc(d.merged.size());
     if (d.kind == Decision::Kind::kDead) deliveries_->With({d.platform, "dead"}).Inc();
@@ -471,6 +484,24 @@ void OutboxWorker::Wake() {
 long OutboxWorker::PaceMs(const std::string& platform) const {
   auto it = o_.pace_ms_by_platform.find(platform);
   return it == o_.pace_ms_by_platform.end() ? o_.default_pace_ms : it->second;
+}
+
+MetricsRegistry::GaugeSamples OutboxWorker::BlockedLaneSamples() const {
+  auto rows =
+      d_.reads.Run<std::vector<BudgetState>>([](store::Connection& conn) -> Result<std::vector<BudgetState>> {
+        return store::SendBudgetRepo(conn).All();
+      });
+  if (!rows.ok()) return {};
+  const EpochMillis now = d_.clock.NowMillis();
+  std::map<std::string, double> blocked;
+  for (const auto& [platform, sender] : d_.senders)
+    blocked[platform] = 0;
+  for (const BudgetState& b : rows.value())
+    if (b.blocked_until > now) blocked[b.key.substr(0, b.key.find(':'))] += 1;
+  MetricsRegistry::GaugeSamples out;
+  for (const auto& [platform, n] : blocked)
+    out.push_back({{platform}, n});
+  return out;
 }
 
 // which: 0 pending, 1 oldest pending age in seconds, 2 dead. Every platform with a sender is listed.

@@ -101,6 +101,8 @@ class OutboxWorker {
     MetricsRegistry& metrics;
     std::map<std::string, Sender*> senders;  // by platform
     std::function<void()> wake;              // wakes the runner (JobRunner::Wake); may be empty
+    // The send limits now (a reload may change them), read at each run; empty: Options::limits.
+    std::function<std::map<std::string, SendLimit>()> limits;
   };
 
   // Registers the metrics.
@@ -149,10 +151,12 @@ class OutboxWorker {
   // The platforms with a Sender here.
   std::vector<std::string> Platforms() const;
   MetricsRegistry::GaugeSamples StatsSamples(int which) const;
+  MetricsRegistry::GaugeSamples BlockedLaneSamples() const;
 
   Deps d_;
   Options o_;
   Family<Counter>* deliveries_ = nullptr;
+  Family<Counter>* budget_waits_ = nullptr;
   EpochMillis next_housekeeping_at_ = 0;  // runner thread only
   EpochMillis paused_until_ = 0;          // runner thread only
   std::mt19937 rng_;                      // runner thread only

@@ -43,6 +43,17 @@ void SendBudgets::Load(const std::vector<BudgetState>& rows) {
     lanes_[row.key] = row;
 }
 
+void SendBudgets::SetLimits(std::map<std::string, SendLimit> limits) {
+  if (limits == limits_) return;
+  limits_ = std::move(limits);
+  for (auto& [key, s] : lanes_) {
+    if (const SendLimit* l = LimitOf(s.limit); l && s.tokens > l->Capacity()) {
+      s.tokens = l->Capacity();
+      dirty_.insert(key);
+    }
+  }
+}
+
 const SendLimit* SendBudgets::LimitOf(const std::string& name) const {
   auto it = limits_.find(name);
   return it == limits_.end() ? nullptr : &it->second;

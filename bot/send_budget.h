@@ -34,6 +34,7 @@ struct SendLimit {
 
   double Capacity() const;
   double RatePerMs() const;  // (count - capacity + 1) / window
+  bool operator==(const SendLimit&) const = default;
 };
 
 // The default limits, by name (what SendRoute::limit refers to), from shared/protocols.md.
@@ -86,6 +87,8 @@ class SendBudgets {
   std::vector<BudgetState> TakeDirty();
 
   const std::map<std::string, SendLimit>& limits() const { return limits_; }
+  // New limits (a reload): each lane keeps its tokens, capped at its new capacity.
+  void SetLimits(std::map<std::string, SendLimit> limits);
 
  private:
   const SendLimit* LimitOf(const std::string& name) const;

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <regex>
 #include <thread>
 
 #include "bot/arg_parser.h"
@@ -159,7 +160,8 @@ class OutboxWorkerTest : public ::testing::Test {
   void Start(OutboxWorker::Options options) {
     runner_ = std::make_unique<JobRunner>(clock_);
     worker_ = std::make_unique<OutboxWorker>(
-        OutboxWorker::Deps{*writer_, *reads_, clock_, metrics_, {{"slack", &sender_}}, [this] { ++wakes_; }},
+        OutboxWorker::Deps{
+            *writer_, *reads_, clock_, metrics_, {{"slack", &sender_}}, [this] { ++wakes_; }, {}},
         std::move(options));
     runner_->Add(worker_->AsJob());
   }
@@ -431,6 +433,13 @@ TEST_F(OutboxWorkerTest, ALaneSendsNoMoreThanItsBudgetInAnyWindowAndTheRestWaits
     at = found;
   }
   EXPECT_LT(sent.size(), 100u);
+  std::smatch waits;
+  std::string metrics = metrics_.Render();
+  ASSERT_TRUE(std::regex_search(
+      metrics, waits, std::regex("opsbot_outbox_budget_waits_total\\{platform=\"slack\"\\} (\\d+)")))
+      << metrics;
+  EXPECT_GT(std::stoi(waits[1].str()), 0);
+  EXPECT_THAT(metrics, HasSubstr("opsbot_send_lanes_blocked{platform=\"slack\"} 0\n"));
 }
 
 TEST_F(OutboxWorkerTest, AThrottledRobotIsSkippedForTheOtherAndTheLoadIsShared) {

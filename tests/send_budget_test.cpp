@@ -74,6 +74,20 @@ TEST(SendBudgetTest, ABlockedLaneWaitsAndItsStateRoundTripsThroughTheStore) {
   EXPECT_DOUBLE_EQ(restored.Tokens("r", "robot", 10), 4.0);
 }
 
+TEST(SendBudgetTest, NewLimitsFromAReloadApplyAtOnceAndCapWhatALaneHolds) {
+  SendBudgets budgets({{"robot", {20, 60000, 5}}});
+  budgets.Take("r", "robot", "d", 0);
+  budgets.Finish("r", 0);
+  budgets.TakeDirty();
+  EXPECT_DOUBLE_EQ(budgets.Tokens("r", "robot", 0), 4.0);
+  budgets.SetLimits({{"robot", {20, 6000, 2}}});
+  EXPECT_DOUBLE_EQ(budgets.Tokens("r", "robot", 0), 2.0);
+  EXPECT_EQ(budgets.TakeDirty().size(), 1u);  // stored with the next outcomes
+  EXPECT_EQ(budgets.UsableAt("r", "robot", 0), 0);
+  budgets.SetLimits({{"robot", {20, 6000, 2}}});  // unchanged: nothing to store
+  EXPECT_TRUE(budgets.TakeDirty().empty());
+}
+
 TEST(SendBudgetTest, LaneIdsHideTheKeyTheyAreMadeOf) {
   std::string id = LaneIdOf("robot-webhook-key-secret");
   EXPECT_EQ(id.size(), 8u);
