@@ -155,6 +155,8 @@ void OutboxWorker::Run(EpochMillis now) {
           Attempt a;
           a.message = OutboundMessage::FromJson(nlohmann::json::parse(row.payload, nullptr, false));
           a.row = std::move(row);
+          // Routes are asked for the message as it will go: a digest's pings decide where it can go.
+          MergeQueued(repo, a);
           auto sender = d_.senders.find(a.row.platform);
           if (a.message && sender != d_.senders.end() && sender->second)
             a.routes = sender->second->Routes(*a.message);
@@ -175,7 +177,6 @@ void OutboxWorker::Run(EpochMillis now) {
             a.route = a.routes[*chosen];
             budgets_.Take(a.route.lane, a.route.limit, a.row.destination, now);
           }
-          MergeQueued(repo, a);
           out.push_back(std::move(a));
         }
         return out;
@@ -186,6 +187,9 @@ void OutboxWorker::Run(EpochMillis now) {
   }
   std::vector<Attempt>& attempts = loaded.value();
   if (attempts.empty() && decisions.empty()) return;
+  // The tokens about to be spent are stored before the sends: a crash during them must not give a
+  // restarted process a budget the platform has already seen used.
+  if (!attempts.empty() && !StoreBudgets()) return Pause(now);
   SendAll(attempts);
 
   for (const Attempt& a : attempts)
@@ -217,6 +221,7 @@ void OutboxWorker::Run(EpochMillis now) {
     return true;
   });
   if (!written.ok()) {
+    budgets_.MarkDirty(budgets);  // stored with the next write
     // The rows stay pending and are sent again after the pause: at least once, never lost.
     spdlog::error("outbox: cannot record {} delivery outcomes: {}", decisions.size(),
                   written.status().ToString());
@@ -239,12 +244,10 @@ void OutboxWorker::MergeQueued(store::OutboxRepo& repo, Attempt& a) const {
     return;
   OutboundMessage& digest = *a.message;
   std::vector<Reply> items = {digest.reply};
-  std::size_t bytes = digest.reply.text.size();
   for (const store::OutboxRow& row : repo.PendingAfter(a.row.destination, a.row.id, o_.digest_max - 1)) {
     auto next = OutboundMessage::FromJson(nlohmann::json::parse(row.payload, nullptr, false));
     // Only what reads right in one message: the same chat and thread.
     if (!next || next->channel != digest.channel || next->thread != digest.thread) break;
-    bytes += 2 + next->reply.text.size();
     for (const std::string& key : next->reply.mention)
       if (std::find(digest.reply.mention.begin(), digest.reply.mention.end(), key) ==
           digest.reply.mention.end())
@@ -348,14 +351,27 @@ OutboxWorker::Decision OutboxWorker::Decide(const Attempt& a) {
     spdlog::warn("outbox: message {} to {} may have arrived before failing ({}); a retry may duplicate it",
                  d.id, a.row.destination, d.error);
   // The lane is throttled, or (when the message could go another way) failing: route around it.
+  const bool other_routes = a.routes.size() > 1;
   if (!lane.empty() && a.result.rate_limited) {
-    long told = a.result.retry_after_ms.value_or(o_.rate_limited_wait_ms);
-    budgets_.Block(lane, a.finished + told, d.error);
-  } else if (!lane.empty() && a.routes.size() > 1) {
+    long told = a.result.retry_after_ms.value_or(0);
+    budgets_.Block(lane, a.finished + (told > 0 ? told : o_.rate_limited_wait_ms), d.error);
+  } else if (!lane.empty() && other_routes && kind == DeliveryResult::Kind::kGiveUp) {
+    // A refusal may be the message's (too long) or the route's (a revoked robot key): the route is set
+    // aside briefly, without growing its failures; the message tries each other route once.
+    budgets_.Block(lane, a.finished + BackoffMs(1, u(rng_)), d.error);
+  } else if (!lane.empty() && other_routes) {
     int failures = budgets_.Failed(lane, a.finished, d.error);
     budgets_.Block(lane, a.finished + BackoffMs(failures, u(rng_)), d.error);
   }
-  if (a.routes.size() > 1 && !a.result.maybe_delivered &&
+  if (other_routes && kind == DeliveryResult::Kind::kGiveUp && !a.result.maybe_delivered &&
+      d.attempts < std::min<int>(o_.max_attempts, static_cast<int>(a.routes.size()))) {
+    d.kind = Decision::Kind::kReschedule;  // counted: a message every route refuses dies
+    d.when = std::max(a.finished, NextUsable(a.routes, &a.route, a.finished));
+    spdlog::warn("outbox: message {} to {} refused by {} ({}); trying another way", d.id, a.row.destination,
+                 lane, d.error);
+    return d;
+  }
+  if (other_routes && kind != DeliveryResult::Kind::kGiveUp && !a.result.maybe_delivered &&
       NextUsable(a.routes, &a.route, a.finished) <= a.finished) {
     d.kind = Decision::Kind::kReschedule;
     d.attempts = a.row.attempts;  // another route takes it at once: not the message's failure
@@ -389,9 +405,24 @@ bool OutboxWorker::LoadBudgets() {
     spdlog::error("outbox: cannot load the send budgets: {}", rows.status().ToString());
     return false;
   }
-  budgets_.Load(rows.value());
+  budgets_.Load(rows.value(), d_.clock.NowMillis());
   budgets_loaded_ = true;
   return true;
+}
+
+bool OutboxWorker::StoreBudgets() {
+  const std::vector<BudgetState> budgets = budgets_.TakeDirty();
+  if (budgets.empty()) return true;
+  auto r = d_.writer.Run<bool>([&](store::Connection& conn) -> Result<bool> {
+    store::SendBudgetRepo repo(conn);
+    for (const BudgetState& b : budgets)
+      repo.Upsert(b);
+    return true;
+  });
+  if (r.ok()) return true;
+  budgets_.MarkDirty(budgets);
+  spdlog::error("outbox: cannot store the send budgets; nothing is sent for now: {}", r.status().ToString());
+  return false;
 }
 
 std::optional<std::size_t> OutboxWorker::ChooseRoute(const std::vector<SendRoute>& routes,

@@ -80,7 +80,7 @@ class OutboxWorker {
     // first lines of as many as fit (those that ping first) and the command that shows them all
     // (`digest <id>`). Each message it carries is then delivered. 0 bytes: never merge.
     std::map<std::string, std::size_t> digest_bytes_by_platform = {
-        {"slack", 12000}, {"dingtalk", 18000}, {"wecom", 1800}};
+        {"slack", 3000}, {"dingtalk", 18000}, {"wecom", 1800}};
     int digest_max = 500;
     double jitter = 0.2;  // the backoff is multiplied by a factor in [1 - jitter, 1 + jitter]
     long retention_ms = 7L * 24 * 3600 * 1000;
@@ -138,6 +138,8 @@ class OutboxWorker {
   Decision Decide(const Attempt& a);
   // Loads the stored budgets once (false: the store failed).
   bool LoadBudgets();
+  // Stores the budgets changed since the last write (false: the store failed; they stay to be stored).
+  bool StoreBudgets();
   // The best route of `routes` usable at `now` (lowest tier, then most tokens); nullopt when none is.
   std::optional<std::size_t> ChooseRoute(const std::vector<SendRoute>& routes, EpochMillis now) const;
   // The earliest time ≥ now at which one of `routes` other than `except` (may be null) is usable.

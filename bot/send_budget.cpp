@@ -36,11 +36,14 @@ double TokensAt(const BudgetState& state, const SendLimit& limit, EpochMillis no
   return std::min(limit.Capacity(), state.tokens + limit.RatePerMs() * static_cast<double>(now - state.at));
 }
 
-void SendBudgets::Load(const std::vector<BudgetState>& rows) {
+void SendBudgets::Load(const std::vector<BudgetState>& rows, EpochMillis now) {
   lanes_.clear();
   dirty_.clear();
-  for (const BudgetState& row : rows)
-    lanes_[row.key] = row;
+  for (const BudgetState& row : rows) {
+    BudgetState& s = lanes_[row.key] = row;
+    s.at = std::min(s.at, now);
+    s.blocked_until = std::min(s.blocked_until, now + kMaxBlockMs);
+  }
 }
 
 void SendBudgets::SetLimits(std::map<std::string, SendLimit> limits) {
@@ -82,22 +85,22 @@ double SendBudgets::Tokens(const std::string& key, const std::string& limit, Epo
 EpochMillis SendBudgets::UsableAt(const std::string& key, const std::string& limit, EpochMillis now) const {
   auto it = lanes_.find(key);
   EpochMillis at = now;
-  if (it != lanes_.end()) at = std::max(at, it->second.blocked_until);
+  // A block is never longer than kMaxBlockMs from now: a clock that was set wrong cannot stall a lane.
+  if (it != lanes_.end()) at = std::max(at, std::min(it->second.blocked_until, now + kMaxBlockMs));
   const SendLimit* l = LimitOf(limit);
   if (!l || it == lanes_.end()) return at;
-  const BudgetState& s = it->second;
-  // Refill runs from max(now, s.at); +1 ms so that the whole-millisecond clock is never early.
-  EpochMillis from = std::max(now, s.at);
-  double missing = 1.0 - TokensAt(s, *l, from);
+  // Refill runs from now (a stored time ahead of the clock gives no credit, and no stall either); +1 ms
+  // so that the whole-millisecond clock is never early.
+  double missing = 1.0 - TokensAt(it->second, *l, now);
   if (missing <= 0) return at;
-  return std::max(at, from + static_cast<EpochMillis>(std::ceil(missing / l->RatePerMs())) + 1);
+  return std::max(at, now + static_cast<EpochMillis>(std::ceil(missing / l->RatePerMs())) + 1);
 }
 
 void SendBudgets::Take(const std::string& key, const std::string& limit, const std::string& destination,
                        EpochMillis now) {
   BudgetState& s = Lane(key, limit);
   if (const SendLimit* l = LimitOf(limit)) s.tokens = TokensAt(s, *l, now) - 1.0;
-  s.at = std::max(s.at, now);
+  s.at = now;  // also when the stored time is ahead of the clock: refill then counts from here
   s.destination = destination;
 }
 
@@ -129,6 +132,11 @@ void SendBudgets::Succeeded(const std::string& key) {
   it->second.failures = 0;
   it->second.last_error.clear();
   dirty_.insert(key);
+}
+
+void SendBudgets::MarkDirty(const std::vector<BudgetState>& rows) {
+  for (const BudgetState& row : rows)
+    dirty_.insert(row.key);
 }
 
 std::vector<BudgetState> SendBudgets::TakeDirty() {

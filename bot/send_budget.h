@@ -52,6 +52,9 @@ struct BudgetState {
   std::string last_error;
 };
 
+// The longest a lane is held blocked, however far ahead its stored blocked_until lies.
+constexpr EpochMillis kMaxBlockMs = 3600 * 1000;
+
 // An id for a lane keyed by a secret (a robot's webhook key), safe to store and show: 8 hex digits of an
 // HMAC of it.
 std::string LaneIdOf(std::string_view secret);
@@ -60,8 +63,9 @@ class SendBudgets {
  public:
   explicit SendBudgets(std::map<std::string, SendLimit> limits) : limits_(std::move(limits)) {}
 
-  // Replaces the state with stored rows (at start).
-  void Load(const std::vector<BudgetState>& rows);
+  // Replaces the state with stored rows (at start). Times ahead of `now` (a clock that was set wrong when
+  // they were stored) are brought back to now, blocks to at most kMaxBlockMs from it.
+  void Load(const std::vector<BudgetState>& rows, EpochMillis now);
 
   // Tokens `key` has at `now` (a lane never used: its full burst). An unknown limit: unlimited.
   double Tokens(const std::string& key, const std::string& limit, EpochMillis now) const;
@@ -85,6 +89,8 @@ class SendBudgets {
 
   // The lanes changed since the last call, as rows to store.
   std::vector<BudgetState> TakeDirty();
+  // Rows TakeDirty gave that could not be stored: given again by the next TakeDirty.
+  void MarkDirty(const std::vector<BudgetState>& rows);
 
   const std::map<std::string, SendLimit>& limits() const { return limits_; }
   // New limits (a reload): each lane keeps its tokens, capped at its new capacity.

@@ -74,8 +74,14 @@ class FakeSender : public Sender {
     std::lock_guard lock(mu_);
     routes_[destination] = std::move(routes);
   }
+  // Routes for a message that pings (as a DingTalk chat's robots are, and not its OpenAPI).
+  void SetPingRoutes(const std::string& destination, std::vector<SendRoute> routes) {
+    std::lock_guard lock(mu_);
+    ping_routes_[destination] = std::move(routes);
+  }
   std::vector<SendRoute> Routes(const OutboundMessage& m) override {
     std::lock_guard lock(mu_);
+    if (!m.reply.mention.empty() && ping_routes_.count(m.destination)) return ping_routes_[m.destination];
     auto it = routes_.find(m.destination);
     if (it != routes_.end()) return it->second;
     return {{"fake", "", "fake:" + m.destination, "", 0}};
@@ -123,6 +129,7 @@ class FakeSender : public Sender {
   std::map<std::string, std::deque<DeliveryResult>> scripts_;
   std::map<std::string, DeliveryResult> fallback_;
   std::map<std::string, std::vector<SendRoute>> routes_;
+  std::map<std::string, std::vector<SendRoute>> ping_routes_;
   std::map<std::string, int> in_flight_;
   std::vector<Sent> sent_;
   bool overlapped_ = false;
@@ -475,6 +482,50 @@ TEST_F(OutboxWorkerTest, AThrottledRobotIsSkippedForTheOtherAndTheLoadIsShared) 
   Drive(60 * 1000);
   EXPECT_EQ(Row(id).state, "delivered");
   EXPECT_EQ(sender_.SentTo("slack:A").back().lane, "robot:2");
+}
+
+TEST_F(OutboxWorkerTest, ADigestGoesByARouteThatCanCarryThePingsItHolds) {
+  auto o = Defaults();
+  o.pace_ms_by_platform = {{"slack", 30000}};
+  o.digest_bytes_by_platform = {{"slack", 4000}};
+  Start(o);
+  sender_.SetRoutes("slack:A", {{"api", "", "api:A", "", 0}});
+  sender_.SetPingRoutes("slack:A", {{"robot", "1", "robot:1", "", 0}});
+  Enqueue("slack:A", "first");
+  Drive(0);
+  Enqueue("slack:A", "quiet");
+  Enqueue("slack:A", "assigned to @bob", {"bob"});
+  Drive(60 * 1000);
+  auto sent = sender_.SentTo("slack:A");
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0].lane, "api:A");
+  EXPECT_EQ(sent[1].lane, "robot:1");  // the head does not ping; the digest does
+  EXPECT_EQ(sent[1].mention, std::vector<std::string>{"bob"});
+}
+
+TEST_F(OutboxWorkerTest, ARouteThatRefusesHandsTheMessageToAnotherAndOneEveryRouteRefusesDies) {
+  auto o = Defaults();
+  o.pace_ms_by_platform = {{"slack", 0}};
+  o.limits = {{"robot", {20, 60000, 1}}};
+  Start(o);
+  sender_.SetRoutes("slack:A",
+                    {{"robot", "1", "robot:1", "robot", 1}, {"robot", "2", "robot:2", "robot", 1}});
+  Enqueue("slack:A", "warm robot 2 up");  // robot 1 (first); then robot 2 is the fuller one
+  Drive(10);
+  sender_.Script("robot:2", {Result_(kGiveUp, "errcode 93000")});  // robot 2's key was revoked
+  auto id = Enqueue("slack:A", "second");  // robot 2 (robot 1 has no token yet): refused
+  Drive(10);
+  EXPECT_EQ(Row(id).state, "pending");  // not dead: robot 1 takes it once it has a token
+  Drive(60 * 1000);
+  EXPECT_EQ(Row(id).state, "delivered");
+  EXPECT_EQ(sender_.SentTo("slack:A").back().lane, "robot:1");
+
+  sender_.Script("robot:1", {Result_(kGiveUp, "errcode 460101")});
+  sender_.Script("robot:2", {Result_(kGiveUp, "errcode 460101")});
+  auto too_long = Enqueue("slack:A", "far too long");
+  Drive(5 * 60 * 1000);
+  EXPECT_EQ(Row(too_long).state, "dead");  // each route tried once
+  EXPECT_EQ(Row(too_long).attempts, 2);
 }
 
 TEST_F(OutboxWorkerTest, ABudgetSpentBeforeARestartIsStillSpentAfterIt) {

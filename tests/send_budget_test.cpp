@@ -69,7 +69,7 @@ TEST(SendBudgetTest, ABlockedLaneWaitsAndItsStateRoundTripsThroughTheStore) {
   EXPECT_EQ(dirty[0].destination, "d");
   EXPECT_TRUE(budgets.TakeDirty().empty());
   SendBudgets restored({{"robot", {20, 60000, 5}}});
-  restored.Load(dirty);
+  restored.Load(dirty, 100);
   EXPECT_EQ(restored.UsableAt("r", "robot", 100), 600000);
   EXPECT_DOUBLE_EQ(restored.Tokens("r", "robot", 10), 4.0);
 }
@@ -86,6 +86,20 @@ TEST(SendBudgetTest, NewLimitsFromAReloadApplyAtOnceAndCapWhatALaneHolds) {
   EXPECT_EQ(budgets.UsableAt("r", "robot", 0), 0);
   budgets.SetLimits({{"robot", {20, 6000, 2}}});  // unchanged: nothing to store
   EXPECT_TRUE(budgets.TakeDirty().empty());
+}
+
+TEST(SendBudgetTest, TimesStoredAheadOfTheClockNeitherStallALaneNorGiveItCredit) {
+  BudgetState ahead;
+  ahead.key = "r";
+  ahead.limit = "robot";
+  ahead.tokens = 0;
+  ahead.at = 10L * 365 * 24 * 3600 * 1000;  // a clock ten years ahead when it was stored
+  ahead.blocked_until = ahead.at + 1000;
+  SendBudgets budgets({{"robot", {20, 60000, 5}}});
+  budgets.Load({ahead}, 0);
+  EXPECT_EQ(budgets.UsableAt("r", "robot", 0), kMaxBlockMs);  // blocked an hour at most
+  EXPECT_DOUBLE_EQ(budgets.Tokens("r", "robot", 0), 0.0);     // and no refill credit for the jump
+  EXPECT_DOUBLE_EQ(budgets.Tokens("r", "robot", 3750), 1.0);
 }
 
 TEST(SendBudgetTest, LaneIdsHideTheKeyTheyAreMadeOf) {

@@ -113,7 +113,11 @@ DeliveryResult DingTalkSender::Send(const OutboundMessage& message, const SendRo
   const bool app = o_.app_key && !o_.app_key().empty();
   if (route.via == "session") {
     DeliveryResult r = PostWebhook(message.response_url, message);
-    if (r.kind != Kind::kGiveUp || !app) return r;
+    // A ping falls back to the OpenAPI (which cannot @ anyone) only when no robot could carry it: the
+    // OutboxWorker fails over to a robot.
+    const bool ping_has_robot = !message.reply.mention.empty() && message.channel.rfind("group:", 0) == 0 &&
+                                o_.robots_for && !o_.robots_for(message.channel.substr(6)).empty();
+    if (r.kind != Kind::kGiveUp || !app || ping_has_robot) return r;
     spdlog::warn("dingtalk: the sessionWebhook for {} refused the message ({}); sending by the OpenAPI",
                  message.destination, r.error);
     return PostOpenApi(message);
