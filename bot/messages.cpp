@@ -172,6 +172,8 @@ constexpr Entry kCatalogue[] = {
      "{0} 条消息因群消息频率限制而合并；按顺序列出其中 {1} 条的首行："},
     {Msg::kOutboxDigestMore, "…and {0} more: say `digest {1}` to see every message.",
      "……另有 {0} 条：发送 `摘要 {1}` 查看全部消息。"},
+    {Msg::kOutboxDigestInFull, "Say `digest {0}` to see each message in full.",
+     "发送 `摘要 {0}` 查看每条消息的全文。"},
     {Msg::kOutboxBudgets, "Send budgets (per robot, app and channel):", "发送额度（按机器人、应用和频道）："},
     {Msg::kOutboxBudgetLine, "{0} ({1}): {2} of {3} left, limit {4} per {5}",
      "{0}（{1}）：剩余 {2}/{3}，限额每 {5} {4} 条"},

@@ -159,6 +159,7 @@ enum class Msg : int {
   kOutboxDigestHeader,
   kOutboxDigestTopHeader,
   kOutboxDigestMore,
+  kOutboxDigestInFull,
   kOutboxBudgets,
   kOutboxBudgetLine,
   kOutboxBudgetBlocked,

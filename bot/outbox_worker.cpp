@@ -288,6 +288,7 @@ std::string DigestText(const std::vector<Reply>& items, std::int64_t digest_id, 
   std::string text = Tr(lang, Msg::kOutboxDigestTopHeader, items.size(), count);
   for (std::size_t i = 0; i < items.size(); ++i)
     if (shown[i]) text += "\n" + lines[i];
+  if (count == items.size()) return text + "\n" + Tr(lang, Msg::kOutboxDigestInFull, digest_id);
   return text + "\n" + Tr(lang, Msg::kOutboxDigestMore, items.size() - count, digest_id);
 }
 
@@ -344,6 +345,22 @@ OutboxWorker::Decision OutboxWorker::Decide(const Attempt& a) {
     // Counted from the answer, so the platform never sees two messages closer than the pace; +1 ms for
     // the clock's whole milliseconds (a send finished at 10.9 ms reads 10).
     d.when = a.finished + PaceMs(a.row.platform) + 1;
+    // Past its burst, a chat with several robots sends every 1 / (their rates together): the robots then
+    // take turns at even gaps, instead of the first to get a token carrying everything and the others
+    // only what came in the next instant.
+    if (!lane.empty() && budgets_.Tokens(lane, a.route.limit, a.finished) < 1.0) {
+      double rate = 0;
+      std::vector<std::string> lanes;
+      for (const SendRoute& r : a.routes) {
+        auto limit = budgets_.limits().find(r.limit);
+        if (r.tier != a.route.tier || limit == budgets_.limits().end()) continue;
+        if (std::find(lanes.begin(), lanes.end(), r.lane) != lanes.end()) continue;
+        lanes.push_back(r.lane);
+        rate += limit->second.RatePerMs();
+      }
+      if (lanes.size() > 1 && rate > 0)
+        d.when = std::max(d.when, a.finished + static_cast<EpochMillis>(1.0 / rate) + 1);
+    }
     return d;
   }
   if (d.error.empty()) d.error = d.outcome;
@@ -369,6 +386,13 @@ OutboxWorker::Decision OutboxWorker::Decide(const Attempt& a) {
     d.when = std::max(a.finished, NextUsable(a.routes, &a.route, a.finished));
     spdlog::warn("outbox: message {} to {} refused by {} ({}); trying another way", d.id, a.row.destination,
                  lane, d.error);
+    return d;
+  }
+  if (other_routes && a.result.rate_limited && !a.result.maybe_delivered) {
+    d.kind = Decision::Kind::kReschedule;  // uncounted: the next route to have budget (or this one again)
+    d.when = NextUsable(a.routes, nullptr, a.finished);
+    spdlog::warn("outbox: message {} to {}: {} is throttled ({}); next try in {} ms", d.id, a.row.destination,
+                 lane, d.error, d.when - a.finished);
     return d;
   }
   if (other_routes && kind != DeliveryResult::Kind::kGiveUp && !a.result.maybe_delivered &&

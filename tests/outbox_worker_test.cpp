@@ -401,6 +401,13 @@ TEST(DigestTextTest, WholeTextsWhenTheyFitElseFirstLinesWithThePingsFirstAndTheC
   EXPECT_THAT(top, HasSubstr("`digest 7`"));
   EXPECT_THAT(top, HasSubstr("300 messages"));
 
+  // Every first line fits, the texts do not: it says how to see them in full, not "0 more".
+  std::vector<Reply> few(3, Reply::Ok(Lang::kEn, "short first line\n" + std::string(300, 'y')));
+  std::string firsts = DigestText(few, 8, Lang::kEn, 800);
+  EXPECT_THAT(firsts, HasSubstr("• short first line\n• short first line\n• short first line\n"));
+  EXPECT_THAT(firsts, HasSubstr("Say `digest 8` to see each message in full."));
+  EXPECT_THAT(firsts, Not(HasSubstr("0 more")));
+
   std::string zh = DigestText(items, 7, Lang::kZh, 1800);
   EXPECT_LE(zh.size(), 1800u);
   EXPECT_THAT(zh, HasSubstr("`摘要 7`"));
@@ -526,6 +533,30 @@ TEST_F(OutboxWorkerTest, ARouteThatRefusesHandsTheMessageToAnotherAndOneEveryRou
   Drive(5 * 60 * 1000);
   EXPECT_EQ(Row(too_long).state, "dead");  // each route tried once
   EXPECT_EQ(Row(too_long).attempts, 2);
+}
+
+TEST_F(OutboxWorkerTest, InAStormTwoRobotsTakeTurnsAtEvenGaps) {
+  auto o = Defaults();
+  o.pace_ms_by_platform = {{"slack", 0}};
+  o.limits = {{"robot", {20, 60000, 5}}};  // past the burst, a token every 3.75 s per robot
+  o.digest_bytes_by_platform = {{"slack", 4000}};
+  Start(o);
+  sender_.SetRoutes("slack:A",
+                    {{"robot", "1", "robot:1", "robot", 1}, {"robot", "2", "robot:2", "robot", 1}});
+  for (int i = 0; i < 400; ++i) {
+    Enqueue("slack:A", "notice " + std::to_string(i));
+    Drive(150);  // a notice every 150 ms for a minute
+  }
+  Drive(60 * 1000);
+  auto sent = sender_.SentTo("slack:A");
+  ASSERT_GT(sent.size(), 20u);
+  std::map<std::string, int> by_lane;
+  for (std::size_t i = 10; i < sent.size(); ++i) {  // past the two bursts
+    ++by_lane[sent[i].lane];
+    EXPECT_NE(sent[i].lane, sent[i - 1].lane) << i;
+    EXPECT_GE(sent[i].at - sent[i - 1].at, 1870) << i;  // 3.75 s / 2
+  }
+  EXPECT_LE(std::abs(by_lane["robot:1"] - by_lane["robot:2"]), 1);
 }
 
 TEST_F(OutboxWorkerTest, ABudgetSpentBeforeARestartIsStillSpentAfterIt) {
