@@ -372,11 +372,10 @@ OutboxWorker::Decision OutboxWorker::Decide(const Attempt& a) {
   if (!lane.empty() && a.result.rate_limited) {
     long told = a.result.retry_after_ms.value_or(0);
     budgets_.Block(lane, a.finished + (told > 0 ? told : o_.rate_limited_wait_ms), d.error);
-  } else if (!lane.empty() && other_routes && kind == DeliveryResult::Kind::kGiveUp) {
-    // A refusal may be the message's (too long) or the route's (a revoked robot key): the route is set
-    // aside briefly, without growing its failures; the message tries each other route once.
-    budgets_.Block(lane, a.finished + BackoffMs(1, u(rng_)), d.error);
   } else if (!lane.empty() && other_routes) {
+    // Failing, or refusing (the message's fault, e.g. too long, or the route's, e.g. a revoked robot key:
+    // the message then tries each other route once): the lane is set aside for a backoff that grows with
+    // its failures in a row, until it delivers again.
     int failures = budgets_.Failed(lane, a.finished, d.error);
     budgets_.Block(lane, a.finished + BackoffMs(failures, u(rng_)), d.error);
   }
