@@ -4,16 +4,22 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <SQLiteCpp/Statement.h>
+
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <map>
 #include <mutex>
+#include <numeric>
 #include <regex>
 #include <thread>
 
 #include "adapters/wecom/wecom_crypto.h"
 #include "tests/support/captures.h"
+#include "tests/support/digests.h"
 #include "tests/support/opsbot_server.h"
 
 namespace opsbot::testing {
@@ -42,6 +48,8 @@ long long NowMs() {
 
 // A fake of WeCom's endpoints. Each POST path answers from its script (front first), then as a healthy WeCom:
 // "ok", an errcode like "45009", "http500", or "hang" (no answer for 6 s: past the sender's 5-s timeout).
+// Optionally a group robot (by key) is broken (always the same answer), and every robot takes at most so
+// many messages in a sliding window (45009 past it, as WeCom answers).
 class FakeWeCom {
  public:
   struct Call {
@@ -72,6 +80,18 @@ class FakeWeCom {
     thread_.join();
   }
   std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // From now on a group robot (/cgi-bin/webhook/send, by key) takes at most `count` requests in any
+  // `window_ms`: one more is answered 45009 "api freq out of limit" (and counts, as WeCom counts it).
+  void LimitRobots(int count, long window_ms) {
+    std::lock_guard lock(mu_);
+    limit_count_ = count;
+    limit_window_ms_ = window_ms;
+  }
+  // The group robot with `key` answers `answer` ("http500", an errcode) to every request.
+  void BreakRobot(const std::string& key, const std::string& answer) {
+    std::lock_guard lock(mu_);
+    broken_[key] = answer;
+  }
   void Script(const std::string& path, std::vector<std::string> answers) {
     std::lock_guard lock(mu_);
     for (std::string& a : answers)
@@ -100,14 +120,23 @@ class FakeWeCom {
     std::string answer = "ok";
     {
       std::lock_guard lock(mu_);
+      const long long now = NowMs();
+      std::string query =
+          req.has_param("key") ? req.get_param_value("key") : req.get_param_value("access_token");
+      const bool robot = req.path == "/cgi-bin/webhook/send";
+      int recent = 0;
+      for (const Call& c : calls_)
+        recent += robot && c.path == req.path && c.query == query && now - c.at_ms < limit_window_ms_;
       auto& q = script_[req.path];
-      if (!q.empty()) {
+      if (robot && broken_.count(query)) {
+        answer = broken_[query];
+      } else if (robot && limit_count_ > 0 && recent >= limit_count_) {
+        answer = "45009";
+      } else if (!q.empty()) {
         answer = q.front();
         q.pop_front();
       }
-      std::string query =
-          req.has_param("key") ? req.get_param_value("key") : req.get_param_value("access_token");
-      calls_.push_back({req.path, query, Json::parse(req.body, nullptr, false), NowMs(), answer});
+      calls_.push_back({req.path, query, Json::parse(req.body, nullptr, false), now, answer});
       cv_.notify_all();
     }
     if (answer == "hang") {
@@ -119,6 +148,8 @@ class FakeWeCom {
       res.set_content("oops", "text/plain");
     } else if (answer == "ok") {
       res.set_content(R"({"errcode":0,"errmsg":"ok"})", "application/json");
+    } else if (answer == "45009") {
+      res.set_content(R"({"errcode":45009,"errmsg":"api freq out of limit"})", "application/json");
     } else {
       res.set_content(R"({"errcode":)" + answer + R"(,"errmsg":"scripted"})", "application/json");
     }
@@ -130,6 +161,9 @@ class FakeWeCom {
   std::condition_variable cv_;
   std::map<std::string, std::deque<std::string>> script_;
   std::vector<Call> calls_;
+  std::map<std::string, std::string> broken_;  // robot key → its one answer
+  int limit_count_ = 0;                        // 0: no limit
+  long limit_window_ms_ = 0;
 };
 
 // The demo config's wecom section with its secrets filled in, its URLs pointed at the fake, a short pace
@@ -362,6 +396,213 @@ TEST_F(WeComE2E, RateLimitsErrorsAndAHangStillDeliverEveryMessageInOrderAtThePac
     EXPECT_GE(calls[i].at_ms - calls[i - 1].at_ms, kPaceMs - 5) << "request " << i << " came too soon";
   EXPECT_GE(calls[1].at_ms - calls[0].at_ms, 1000);  // 45009: the rate-limit wait, not the pace
   EXPECT_EQ(server_->Stop(), 0);
+}
+
+// Two group robots for the ops-cn chat, each allowed 20 messages in 6 s — by the fake and in opsbot's
+// config alike — and a pace of 1 ms, so that only the robots' budgets hold messages back.
+class WeComTwoRobotsE2E : public ::testing::Test {
+ protected:
+  static constexpr int kCount = 20;
+  static constexpr long kWindowMs = 6000;
+  static constexpr const char* kRobotKey2 = "robot-key-ops-cn-2";
+
+  void SetUp() override {
+    fake_.LimitRobots(kCount, kWindowMs);
+    std::string yaml = WeComConfig(env_, fake_) + "  limits:\n    wecom_robot: \"20 per 6s\"\n";
+    // A second robot for the chat: the same chat named again with another key.
+    for (auto [from, to] :
+         {std::pair<std::string, std::string>{
+              "key: " + std::string(kRobotKey) + "[^\n]*",
+              "key: " + std::string(kRobotKey) + "\n    - chat: ops-cn\n      key: " + kRobotKey2},
+          {"pace_ms: " + std::to_string(kPaceMs), "pace_ms: 1"}}) {
+      std::string next = std::regex_replace(yaml, std::regex(from), to);
+      ASSERT_NE(next, yaml) << "the config has no " << from;
+      yaml = next;
+    }
+    env_.WriteConfig(yaml);
+    server_ = std::make_unique<OpsbotServer>(env_);
+    ASSERT_TRUE(server_->started()) << server_->error();
+  }
+
+  // `n` new tickets in the group through the smart bot, each pinging its auto-assigned agent: `at_once` of
+  // them at once, the rest `per_second`. Each carries its own response_url, which a ping does not take.
+  void Storm(int n, int at_once, int per_second) {
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 1; i <= n; ++i) {
+      const auto due = start + std::chrono::milliseconds(1000 * std::max(0, i - at_once) / per_second);
+      for (auto now = std::chrono::steady_clock::now(); now < due; now = std::chrono::steady_clock::now())
+        server_->ReadLog(
+            static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(due - now).count()));
+      const std::string id = "burst-" + std::to_string(i);
+      auto r = PostBot(*server_, id, "ticket new " + id, fake_.base() + "/bot/response?id=" + id);
+      ASSERT_TRUE(r);
+      EXPECT_EQ(r->status, 200);
+    }
+  }
+
+  // Waits until the outbox has `n` rows, all delivered (at most 30 s), then stops the server.
+  void WaitAllDeliveredAndStop(int n) {
+    auto delivered = [&] { return env_.Count("SELECT count(*) FROM outbox WHERE state = 'delivered'"); };
+    for (int i = 0; i < 300 && delivered() < n; ++i)
+      server_->ReadLog(100);
+    EXPECT_EQ(server_->Stop(), 0);
+    EXPECT_EQ(env_.Count("SELECT count(*) FROM outbox"), n);
+    EXPECT_EQ(delivered(), n);
+  }
+
+  // What each robot key was sent: its calls in order.
+  std::map<std::string, std::vector<FakeWeCom::Call>> ByRobot() {
+    std::map<std::string, std::vector<FakeWeCom::Call>> out;
+    for (const FakeWeCom::Call& c : fake_.Calls("/cgi-bin/webhook/send"))
+      out[c.query].push_back(c);
+    return out;
+  }
+
+  // Checks that the messages the robots took (answered ok), in order, carried the `n` notices in order —
+  // several in a digest, listed in full, or by their first lines and `摘要 <id>` — each with its ping.
+  // Returns how many of them were digests.
+  int ExpectEveryNoticeInOrderWithItsPing(int n) {
+    std::vector<FakeWeCom::Call> taken;
+    for (const FakeWeCom::Call& c : fake_.Calls("/cgi-bin/webhook/send"))
+      if (c.answer == "ok") taken.push_back(c);
+    EXPECT_EQ(env_.Count("SELECT count(DISTINCT destination) FROM outbox"), 1);
+    std::string destination = env_.Db()->execAndGet("SELECT destination FROM outbox LIMIT 1").getString();
+    std::vector<SentHead> heads = DeliveredHeads(env_, destination);
+    EXPECT_EQ(taken.size(), heads.size());
+    std::map<long, std::string> userid_of;  // ticket → its assignee's WeCom userid
+    {
+      auto db = env_.Db();
+      SQLite::Statement q(*db,
+                          "SELECT t.id, p.wecom_userid FROM tickets t JOIN people p ON p.id = t.assignee_id");
+      while (q.executeStep())
+        userid_of[q.getColumn(0).getInt64()] = q.getColumn(1).getString();
+    }
+    EXPECT_EQ(userid_of.size(), static_cast<std::size_t>(n));
+    std::vector<long> all;
+    int digests = 0;
+    for (std::size_t i = 0; i < std::min(taken.size(), heads.size()); ++i) {
+      const std::string text = taken[i].body["markdown"]["content"];
+      std::vector<long> carried = Numbers(heads[i].texts, "工单 T-(\\d+)");
+      EXPECT_EQ(carried.size(), heads[i].rows.size()) << "one notice per row";
+      std::vector<long> shown = Numbers({text}, "工单 T-(\\d+)");
+      std::vector<long> named = Numbers({text}, "`摘要 (\\d+)`");
+      if (named.empty()) {
+        EXPECT_EQ(shown, carried) << "message " << i << ": " << text;
+      } else {
+        EXPECT_EQ(named, std::vector<long>{heads[i].id}) << text;
+        EXPECT_FALSE(shown.empty());
+        EXPECT_TRUE(IsSubsequence(shown, carried)) << text;
+      }
+      digests += carried.size() > 1;
+      for (long ticket : carried) {
+        EXPECT_FALSE(userid_of[ticket].empty()) << "T-" << ticket;
+        EXPECT_THAT(text, HasSubstr("<@" + userid_of[ticket] + ">")) << "T-" << ticket << " in message " << i;
+      }
+      all.insert(all.end(), carried.begin(), carried.end());
+    }
+    std::vector<long> expected(n);
+    std::iota(expected.begin(), expected.end(), 1);
+    EXPECT_EQ(all, expected);
+    EXPECT_THAT(fake_.Calls("/bot/response"), ::testing::IsEmpty());  // a ping goes by a robot
+    return digests;
+  }
+
+  FakeWeCom fake_;
+  OpsbotEnv env_;
+  std::unique_ptr<OpsbotServer> server_;
+};
+
+TEST_F(WeComTwoRobotsE2E, ABurstOfPingsIsSharedByTheChatsTwoRobotsNeitherOverItsLimitAndArrivesInOrder) {
+  // 60 pings: 20 at once, then 8 a second for 5 s — more than one robot may carry, less than two may.
+  constexpr int n = 60;
+  const auto start = std::chrono::steady_clock::now();
+  Storm(n, 20, 8);
+  WaitAllDeliveredAndStop(n);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  auto robots = ByRobot();
+  ASSERT_EQ(robots.size(), 2u);
+  std::map<std::string, int> most;
+  for (const auto& [key, calls] : robots) {
+    std::vector<long long> times;
+    for (const FakeWeCom::Call& c : calls) {
+      times.push_back(c.at_ms);
+      EXPECT_EQ(c.answer, "ok") << key;  // never "too fast"
+    }
+    most[key] = MaxInWindow(times, kWindowMs);
+    EXPECT_LE(most[key], kCount) << key;
+  }
+  // Shared: each robot carried about half (the one with more budget left takes the next message).
+  const std::size_t a = robots[kRobotKey].size(), b = robots[kRobotKey2].size();
+  EXPECT_GE(std::min(a, b) * 3, std::max(a, b) * 2) << a << " and " << b;
+  const int digests = ExpectEveryNoticeInOrderWithItsPing(n);
+  std::printf(
+      "two robots: %d pings delivered in %.1f s by %zu + %zu messages (%d digests); at most %d and %d in "
+      "one %ld-ms window\n",
+      n, seconds, a, b, digests, most[kRobotKey], most[kRobotKey2], kWindowMs);
+}
+
+class WeComOneRobotBrokenE2E : public WeComTwoRobotsE2E {
+ protected:
+  // One of the two robots always answers `answer`, while 50 pings come (10 at once, then 6 a second for
+  // 6.7 s: more than the good robot alone may carry at once). Expects every ping to arrive by the good
+  // robot, in order, none dead, the good robot within its limit; returns the gaps between the broken
+  // robot's tries (ms).
+  std::vector<long long> Run(const std::string& answer) {
+    fake_.BreakRobot(kRobotKey2, answer);
+    constexpr int n = 50;
+    const auto start = std::chrono::steady_clock::now();
+    Storm(n, 10, 6);
+    WaitAllDeliveredAndStop(n);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(env_.Count("SELECT count(*) FROM outbox WHERE state = 'dead'"), 0);
+    auto robots = ByRobot();
+    const std::vector<FakeWeCom::Call>& good = robots[kRobotKey];
+    const std::vector<FakeWeCom::Call>& bad = robots[kRobotKey2];
+    std::vector<long long> times;
+    for (const FakeWeCom::Call& c : good) {
+      times.push_back(c.at_ms);
+      EXPECT_EQ(c.answer, "ok");
+    }
+    EXPECT_LE(MaxInWindow(times, kWindowMs), kCount);
+    EXPECT_GE(bad.size(), 1u);  // it was tried
+    const int digests = ExpectEveryNoticeInOrderWithItsPing(n);
+    std::vector<long long> gaps;
+    std::string gap_list;
+    for (std::size_t i = 1; i < bad.size(); ++i) {
+      gaps.push_back(bad[i].at_ms - bad[i - 1].at_ms);
+      gap_list += " " + std::to_string(gaps.back());
+    }
+    std::printf(
+        "one robot answering %s: %d pings delivered in %.1f s by %zu messages of the good robot (%d digests, "
+        "at most %d in one window); the broken one tried %zu times, gaps (ms):%s\n",
+        answer.c_str(), n, seconds, good.size(), digests, MaxInWindow(times, kWindowMs), bad.size(),
+        gap_list.c_str());
+    return gaps;
+  }
+};
+
+TEST_F(WeComOneRobotBrokenE2E,
+       WhenOneRobotFailsEveryPingArrivesByTheOtherAndTheFailingOneIsTriedLessAndLessOften) {
+  // The broken robot is tried, then blocked for a backoff that grows with its failures (1 s, 2 s, 4 s, ...
+  // each ±20%): in 7 s, a few tries, each gap longer than the one before.
+  std::vector<long long> gaps = Run("http500");
+  EXPECT_GE(gaps.size(), 2u);
+  EXPECT_LE(gaps.size(), 3u);
+  for (std::size_t i = 0; i < gaps.size(); ++i) {
+    EXPECT_GE(gaps[i], 800 * (1L << i) - 5) << "try " << i + 2;  // a whole-millisecond clock
+    if (i > 0) {
+      EXPECT_GT(gaps[i], gaps[i - 1]) << "try " << i + 2;
+    }
+  }
+}
+
+TEST_F(WeComOneRobotBrokenE2E, WhenOneRobotsKeyIsRevokedEveryPingArrivesByTheOtherAndNoneDies) {
+  // 93000 "invalid webhook url" is a refusal (give up) — for the route, here, not the message: the message
+  // goes by the other robot, and the refusing one is set aside for a while after each try.
+  std::vector<long long> gaps = Run("93000");
+  for (std::size_t i = 0; i < gaps.size(); ++i)
+    EXPECT_GE(gaps[i], 795) << "try " << i + 2;
 }
 
 }  // namespace

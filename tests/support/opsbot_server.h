@@ -43,6 +43,11 @@ class OpsbotServer {
   httplib::Result Say(const std::string& token, const std::string& user, const std::string& chat,
                       const std::string& text) const;
 
+  // Reads the server's log (stderr) for `ms`, keeping it in process().err(). A test that makes the server
+  // log more than a pipe holds (64 KiB: some 500 command lines) must keep reading, or the server blocks
+  // writing its log. Not thread-safe: call it from the thread that owns this object.
+  void ReadLog(int ms) { process_->ReadStderrUntil("\x01", ms); }
+
   // Sends `sig` and waits for the exit; returns the exit status (128+sig if killed).
   int Stop(int sig = 15, int timeout_ms = 10000);
 
