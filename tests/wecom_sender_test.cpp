@@ -269,6 +269,15 @@ TEST_F(WeComSenderTest, APingGoesThroughTheGroupsRobotAndOnlyWithoutOneThroughTh
   EXPECT_EQ(MarkdownOf(Last("/resp/1")), "Assigned to <@wx-bob>, cc @dave. <@wx-carol>");
 }
 
+TEST_F(WeComSenderTest, AMentionTypedIntoTheTextPingsNobody) {
+  OutboundMessage m = ToGroup(false);
+  m.reply.text = "T-1: call <@wx-ceo> and <@all> now, assigned to @bob";
+  m.reply.mention = {"bob"};
+  EXPECT_EQ(Sender().Send(m).kind, Kind::kDelivered);
+  EXPECT_EQ(MarkdownOf(Last(kWebhook)),
+            "T-1: call <\u200b@wx-ceo> and <\u200b@all> now, assigned to <@wx-bob>");
+}
+
 TEST_F(WeComSenderTest, AnExpiringResponseUrlIsPassedOverForTheRobot) {
   OutboundMessage m = ToGroup(true);
   m.response_url_expires = clock_.NowMillis() + 30000;  // within the last minute

@@ -96,7 +96,8 @@ bool IsKeyChar(char c) {
 }
 
 // Markdown for a group: each mentioned person's "@key" as "<@userid>" (one pass, the longest key matching a
-// whole word), and " <@userid>" appended for a person with a userid whom the text does not name.
+// whole word), and " <@userid>" appended for a person with a userid whom the text does not name. A "<@" in
+// the text itself is defused.
 std::string WithMentions(const Reply& reply, const std::function<std::string(const std::string&)>& id_of) {
   std::vector<std::pair<std::string, std::string>> people;  // key, userid
   for (const std::string& key : reply.mention) {
@@ -118,7 +119,13 @@ std::string WithMentions(const Reply& reply, const std::function<std::string(con
       }
     }
     if (best == people.size()) {
-      out += text[i++];
+      // A "<@" already in the text (a ticket title, a comment) would ping whoever it names: a zero-width
+      // space keeps it as it looks, without the ping. Only the people the reply mentions are pinged.
+      if (text[i] == '<' && i + 1 < text.size() && text[i + 1] == '@')
+        out += "<\u200b";
+      else
+        out += text[i];
+      ++i;
       continue;
     }
     out += "<@" + people[best].second + ">";
