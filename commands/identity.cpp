@@ -11,6 +11,7 @@
 #include "commands/command_audit.h"
 #include "store/bind_code_repo.h"
 #include "store/person_repo.h"
+#include "store/ticket_repo.h"
 
 namespace opsbot {
 namespace {
@@ -86,6 +87,12 @@ bool DeclaresHandle(const Config& config, const store::PersonRow& row, const Pla
                     const std::string& handle) {
   const PersonConfig* d = row.from_config ? Declared(config, row.key) : nullptr;
   return d && !((*d).*p.declared).empty() && (*d).*p.declared == handle;
+}
+
+bool HasAnyHandle(const store::PersonRow& row) {
+  for (const Platform& p : Platforms())
+    if (!(row.*p.handle).empty()) return true;
+  return false;
 }
 
 nlohmann::json Handles(const store::PersonRow& row) {
@@ -167,6 +174,14 @@ Reply UseCode(CommandContext& ctx, store::Connection& conn, const Platform& here
     people.Update(*holder, ctx.now);
     AuditCommand(ctx, conn, "person.unbind", "person", holder->id, Handles(was).dump(),
                  Handles(*holder).dump(), "moved to @" + owner->key);
+    // A row opsbot made for that account alone, now without one, was the owner all along: its tickets
+    // become theirs, each with a history line.
+    if (!holder->from_config && !HasAnyHandle(*holder)) {
+      for (std::int64_t id : store::TicketRepo(conn).MovePerson(holder->id, owner->id, ctx.now))
+        AuditCommand(
+            ctx, conn, "ticket.assign", "ticket", id, nlohmann::json{{"assignee", holder->key}}.dump(),
+            nlohmann::json{{"assignee", owner->key}}.dump(), "bind: @" + holder->key + " is @" + owner->key);
+    }
   }
   store::PersonRow before = *owner;
   (*owner).*here.handle = handle;

@@ -220,4 +220,23 @@ void TicketRepo::InsertTags(std::int64_t id, const std::vector<std::string>& tag
   }
 }
 
+std::vector<std::int64_t> TicketRepo::MovePerson(std::int64_t from, std::int64_t to, std::int64_t now) {
+  std::vector<std::int64_t> moved;
+  auto& assigned = conn_.Prepare("SELECT id FROM tickets WHERE assignee_id = ? ORDER BY id");
+  assigned.bind(1, static_cast<int64_t>(from));
+  while (assigned.executeStep())
+    moved.push_back(assigned.getColumn(0).getInt64());
+  auto& assignee =
+      conn_.Prepare("UPDATE tickets SET assignee_id = ?1, updated_at = ?3 WHERE assignee_id = ?2");
+  assignee.bind(1, static_cast<int64_t>(to));
+  assignee.bind(2, static_cast<int64_t>(from));
+  assignee.bind(3, static_cast<int64_t>(now));
+  assignee.exec();
+  auto& reporter = conn_.Prepare("UPDATE tickets SET reporter_id = ?1 WHERE reporter_id = ?2");
+  reporter.bind(1, static_cast<int64_t>(to));
+  reporter.bind(2, static_cast<int64_t>(from));
+  reporter.exec();
+  return moved;
+}
+
 }  // namespace opsbot::store

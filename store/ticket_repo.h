@@ -53,6 +53,10 @@ class TicketRepo {
 
   // Inserts the ticket and its tags; returns the new id.
   std::int64_t Insert(const TicketRow& row);
+
+  // One person's tickets become another's (two rows found to be one human: `bind`). Returns the ids of the
+  // tickets whose assignee changed, in id order; the reporter of the others changes too.
+  std::vector<std::int64_t> MovePerson(std::int64_t from, std::int64_t to, std::int64_t now);
   std::optional<TicketRow> Get(std::int64_t id);
   // Writes every mutable column of row.id and replaces its tags.
   void Update(const TicketRow& row);

@@ -147,6 +147,32 @@ TEST_F(IdentityTest, SomeoneOnlySeenOnDingTalkIsNamedNotPingedOnWeComUntilBoundT
   EXPECT_THAT(after.reply.text, ::testing::Not(HasSubstr("not pinged")));
 }
 
+TEST_F(IdentityTest, TicketsOfTheRowMadeForTheBoundAccountBecomeTheOwnersWithAHistoryLine) {
+  // alice.w is met on WeCom before she binds: she reports a ticket and is assigned one.
+  ASSERT_EQ(Say(Channel::kWeCom, "alice.w", "ticket new printer on fire").outcome, Outcome::kOk);    // T-1
+  ASSERT_EQ(Say(Channel::kWeCom, "wang.w", "ticket new disk full @alice.w").outcome, Outcome::kOk);  // T-2
+  std::string digits = CodeIn(Say(Channel::kSlack, "U0ALICE", "bind wecom"));
+  ASSERT_EQ(Say(Channel::kWeCom, "alice.w", "bind " + digits).outcome, Outcome::kOk);
+
+  EXPECT_EQ(Count("SELECT count(*) FROM tickets t JOIN people p ON p.id = t.reporter_id "
+                  "WHERE t.id = 1 AND p.key = 'alice'"),
+            1);
+  EXPECT_EQ(Count("SELECT count(*) FROM tickets t JOIN people p ON p.id = t.assignee_id "
+                  "WHERE t.id = 2 AND p.key = 'alice'"),
+            1);
+  Reply mine = Say(Channel::kSlack, "U0ALICE", "ticket list mine");
+  EXPECT_THAT(mine.text, HasSubstr("T-2"));
+  Reply history = Say(Channel::kSlack, "U0ALICE", "ticket show T-2");
+  EXPECT_THAT(history.text, HasSubstr("@alice"));
+  EXPECT_EQ(Count("SELECT count(*) FROM audit WHERE action = 'ticket.assign' AND entity_id = 2 AND "
+                  "note LIKE 'bind:%'"),
+            1);
+  // A config person's tickets never move: wang's declared row keeps T-2's report.
+  EXPECT_EQ(Count("SELECT count(*) FROM tickets t JOIN people p ON p.id = t.reporter_id "
+                  "WHERE t.id = 2 AND p.key = 'wang'"),
+            1);
+}
+
 TEST_F(IdentityTest, AnExpiredCodeAndACodeForAnotherPlatformAreRefused) {
   std::string digits = CodeIn(Say(Channel::kSlack, "U0ALICE", "bind dingtalk"));
   ASSERT_FALSE(digits.empty());
