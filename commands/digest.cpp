@@ -3,7 +3,7 @@
 
 #include <sstream>
 
-#include "bot/outbox_worker.h"
+#include "bot/outbox_text.h"
 #include "bot/text.h"
 #include "commands/outbox.h"
 #include "store/outbox_repo.h"

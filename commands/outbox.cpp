@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "bot/outbox_worker.h"
+#include "bot/outbox_text.h"
 #include "bot/text.h"
 #include "bot/time_format.h"
 #include "store/outbox_repo.h"
