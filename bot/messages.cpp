@@ -73,6 +73,8 @@ constexpr Entry kCatalogue[] = {
     {Msg::kTitleTooLong, "The title is too long ({0} characters; at most {1}).",
      "标题过长（{0} 字，最多 {1} 字）。"},
     {Msg::kTicketAssigned, "T-{0} is now assigned to @{1}.", "T-{0} 已指派给 @{1}。"},
+    {Msg::kTicketAssignedNotice, "@{2}: T-{0} \"{1}\" is yours now (assigned by @{3}).",
+     "@{2}：工单 T-{0}「{1}」已指派给你（由 @{3} 指派）。"},
     {Msg::kTicketAlreadyAssigned, "T-{0} is already assigned to @{1}.", "T-{0} 已经指派给 @{1}。"},
     {Msg::kTicketUnassigned, "T-{0} is no longer assigned to @{1}.", "T-{0} 已取消指派给 @{1}。"},
     {Msg::kTicketNotAssigned, "T-{0} is not assigned to anyone.", "T-{0} 当前未指派给任何人。"},

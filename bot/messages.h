@@ -71,6 +71,7 @@ enum class Msg : int {
   kUnknownPerson,
   kTitleTooLong,
   kTicketAssigned,
+  kTicketAssignedNotice,
   kTicketAlreadyAssigned,
   kTicketUnassigned,
   kTicketNotAssigned,

@@ -35,16 +35,28 @@ inline const char* OutcomeName(Outcome o) {
   return "error";
 }
 
+// A message a command sends to another chat than the one it answers (e.g. an assignment's ping in the
+// ticket's chat). The Router queues it in the outbox in the command's transaction, only when it succeeded.
+struct Notice {
+  std::string platform;  // "slack", "dingtalk", "wecom"
+  std::string
+      channel;  // the platform's chat id, as OutboundMessage::channel ("group:<id>" on DingTalk, WeCom)
+  Lang lang = Lang::kEn;
+  std::string text;
+  std::vector<std::string> mention;  // person keys to ping
+};
+
 struct Reply {
   Outcome outcome = Outcome::kOk;
   Lang lang = Lang::kEn;
   std::string text;                  // plain text, lines separated by '\n'
   std::vector<std::string> mention;  // keys of people the text names with '@', for adapters that ping
   std::string command;               // the command id that produced it ("" when none matched)
+  std::vector<Notice> notices;       // to other chats; not part of the stored reply
 
-  static Reply Ok(Lang l, std::string t) { return {Outcome::kOk, l, std::move(t), {}, {}}; }
-  static Reply Refused(Lang l, std::string t) { return {Outcome::kRefused, l, std::move(t), {}, {}}; }
-  static Reply Error(Lang l, std::string t) { return {Outcome::kError, l, std::move(t), {}, {}}; }
+  static Reply Ok(Lang l, std::string t) { return {Outcome::kOk, l, std::move(t), {}, {}, {}}; }
+  static Reply Refused(Lang l, std::string t) { return {Outcome::kRefused, l, std::move(t), {}, {}, {}}; }
+  static Reply Error(Lang l, std::string t) { return {Outcome::kError, l, std::move(t), {}, {}, {}}; }
 };
 
 }  // namespace opsbot

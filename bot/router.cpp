@@ -112,7 +112,7 @@ Reply Router::Dispatch(const InboundMessage& msg, std::string& command_id) const
     if (job->state.compare_exchange_strong(waiting, WriteJob::kLate)) {
       spdlog::warn("command={} not committed within {} ms: its reply goes through the outbox", command_id,
                    msg.answer_within_ms);
-      return Reply{Outcome::kLate, lang, "", {}, command_id};
+      return Reply{Outcome::kLate, lang, "", {}, command_id, {}};
     }
   }
   return result.get();
@@ -138,6 +138,9 @@ Status Router::RunWriteJob(WriteJob& job, store::Connection& conn) const {
   int waiting = WriteJob::kWaiting;
   job.late = !job.state.compare_exchange_strong(waiting, WriteJob::kAnswering);
   if (msg.reply_via_outbox || job.late) EnqueueReply(conn, msg, *job.answer, now);
+  if (job.answer->outcome == Outcome::kOk)
+    for (const Notice& notice : job.answer->notices)
+      EnqueueNotice(conn, notice, now);
   return Status::Ok();
 }
 
@@ -155,10 +158,13 @@ void Router::FinishWriteJob(WriteJob& job, const Status& committed) const {
                   job.lang,
                   "",
                   {},
-                  job.match ? job.match->spec->id : ""};
+                  job.match ? job.match->spec->id : "",
+                  {}};
   } else {
     reply = std::move(*job.answer);
-    if ((msg.reply_via_outbox || job.late) && d_.on_enqueued) d_.on_enqueued();
+    bool queued =
+        msg.reply_via_outbox || job.late || (reply.outcome == Outcome::kOk && !reply.notices.empty());
+    if (queued && d_.on_enqueued) d_.on_enqueued();
   }
   job.reply.set_value(std::move(reply));
 }
@@ -209,9 +215,24 @@ void Router::EnqueueReply(store::Connection& conn, const InboundMessage& msg, co
   out.thread = msg.reply_thread;
   out.response_url = msg.reply_url;
   out.response_url_expires = msg.reply_url_expires;
-  Reply full = reply;
-  full.text += NotPingedNote(conn, out.platform, reply);
-  std::vector<Reply> pieces = d_.split ? d_.split(out, full) : std::vector<Reply>{full};
+  out.reply = reply;
+  EnqueueSplit(conn, std::move(out), now);
+}
+
+void Router::EnqueueNotice(store::Connection& conn, const Notice& notice, EpochMillis now) const {
+  OutboundMessage out;
+  out.platform = notice.platform;
+  out.channel = notice.channel;
+  out.destination = notice.platform + ":" + notice.channel;
+  out.reply = Reply::Ok(notice.lang, notice.text);
+  out.reply.mention = notice.mention;
+  EnqueueSplit(conn, std::move(out), now);
+}
+
+void Router::EnqueueSplit(store::Connection& conn, OutboundMessage out, EpochMillis now) const {
+  out.reply.notices.clear();
+  out.reply.text += NotPingedNote(conn, out.platform, out.reply);
+  std::vector<Reply> pieces = d_.split ? d_.split(out, out.reply) : std::vector<Reply>{out.reply};
   store::OutboxRepo repo(conn);
   for (const Reply& piece : pieces) {
     out.reply = piece;

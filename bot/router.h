@@ -86,6 +86,10 @@ class Router {
                const std::optional<CommandRegistry::Match>& match, const Config& config,
                store::Connection& conn, Lang& lang) const;
   // Queues the reply for the platform, in the caller's transaction.
+  // Queues a command's notice to another chat (split like a reply, with the not-pinged note).
+  void EnqueueNotice(store::Connection& conn, const Notice& notice, EpochMillis now) const;
+  // `out` as one outbox row per platform message (Deps::split), its text with the not-pinged note.
+  void EnqueueSplit(store::Connection& conn, OutboundMessage out, EpochMillis now) const;
   void EnqueueReply(store::Connection& conn, const InboundMessage& msg, const Reply& reply,
                     EpochMillis now) const;
   Reply Unknown(const std::vector<std::string>& tokens, const Caller& caller, Lang lang) const;

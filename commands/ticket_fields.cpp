@@ -34,6 +34,8 @@ Reply Assign(CommandContext& ctx, store::Connection& conn, store::TicketRow& t, 
   t.assignee_key = who->key;
   Reply r = ctx.Ok(Msg::kTicketAssigned, t.id, who->key);
   r.mention.push_back(who->key);
+  r.notices =
+      AssignmentNotices(ctx, conn, t, who->key);  // asked elsewhere: the ping goes to the ticket's chat
   return r;
 }
 

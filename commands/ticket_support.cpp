@@ -3,6 +3,7 @@
 #include "bot/text.h"
 #include "commands/command_audit.h"
 #include "commands/sla.h"
+#include "store/chat_repo.h"
 
 namespace opsbot {
 
@@ -55,6 +56,35 @@ std::string TicketLine(const store::TicketRow& t, std::int64_t now, Lang lang) {
   std::string sla = SlaSummary(t, now, lang);
   if (!sla.empty()) line += " · " + sla;
   return line;
+}
+
+std::vector<Notice> AssignmentNotices(const CommandContext& ctx, store::Connection& conn,
+                                      const store::TicketRow& t, const std::string& assignee_key) {
+  std::vector<Notice> out;
+  if (!t.chat_id || *t.chat_id == ctx.chat.id) return out;
+  auto chat = store::ChatRepo(conn).ById(*t.chat_id);
+  if (!chat) return out;
+  const Config& c = ctx.config;
+  // Chinese by default on DingTalk and WeCom, as their replies are; the chat's own language first.
+  auto lang_on = [&](bool chinese_platform) {
+    if (auto l = ParseLang(chat->language)) return *l;
+    return chinese_platform ? Lang::kZh : c.language;
+  };
+  auto add = [&](const char* platform, const std::string& channel, bool chinese_platform) {
+    Lang lang = lang_on(chinese_platform);
+    out.push_back({platform,
+                   channel,
+                   lang,
+                   Tr(lang, Msg::kTicketAssignedNotice, t.id, t.title, assignee_key, ctx.caller.key),
+                   {assignee_key}});
+  };
+  if (!chat->slack_channel_id.empty() && c.slack.enabled) add("slack", chat->slack_channel_id, false);
+  if (!chat->dingtalk_conversation_id.empty() && (c.dingtalk.enabled || !c.dingtalk.robots.empty()))
+    add("dingtalk", "group:" + chat->dingtalk_conversation_id, true);
+  // WeCom reaches a group on its own only through the group's robots.
+  if (!chat->wecom_chat_id.empty() && c.wecom.robot_keys.count(chat->wecom_chat_id))
+    add("wecom", "group:" + chat->wecom_chat_id, true);
+  return out;
 }
 
 }  // namespace opsbot

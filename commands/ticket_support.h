@@ -24,6 +24,11 @@ void SaveTicketChange(CommandContext& ctx, store::Connection& conn, const std::s
 void AuditTicketCreated(CommandContext& ctx, store::Connection& conn, const store::TicketRow& ticket);
 
 // The audit snapshot of a ticket: state, priority, title, assignee key, tags.
+// The ping for `assignee_key` in the ticket's chat, on each platform where that chat has an id and opsbot
+// can send — none when the ticket has no chat or the command was asked in it (its reply pings there).
+std::vector<Notice> AssignmentNotices(const CommandContext& ctx, store::Connection& conn,
+                                      const store::TicketRow& t, const std::string& assignee_key);
+
 nlohmann::json TicketSnapshot(const store::TicketRow& t);
 
 std::string StateName(const std::string& state, Lang lang);

@@ -173,6 +173,29 @@ TEST_F(IdentityTest, TicketsOfTheRowMadeForTheBoundAccountBecomeTheOwnersWithAHi
             1);
 }
 
+TEST_F(IdentityTest, AnAssignmentMadeElsewherePingsTheAssigneeInTheTicketsChat) {
+  // The chat "ops" has a WeCom group robot: opsbot can speak there on its own.
+  std::ofstream(dir_ / "opsbot.yaml") << kConfig << "wecom:\n  robots:\n    - {chat: ops, key: robot-key}\n";
+  ASSERT_TRUE(app_->Reload().ok());
+  ASSERT_EQ(SayInWeComGroup("wang.w", "ticket new disk full").outcome, Outcome::kOk);  // T-1, in ops
+  const int queued = Count("SELECT count(*) FROM outbox");
+
+  Reply r = Say(Channel::kConsole, "alice", "ticket assign T-1 @dora");  // from the console
+  ASSERT_EQ(r.outcome, Outcome::kOk) << r.text;
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox"), queued + 1);
+  OutboundMessage ping = LastQueued();
+  EXPECT_EQ(ping.destination, "wecom:group:wrOPS");
+  EXPECT_EQ(ping.reply.mention, std::vector<std::string>{"dora"});
+  EXPECT_THAT(ping.reply.text, HasSubstr("@dora：工单 T-1「disk full」已指派给你（由 @alice 指派）"));
+
+  // Asked in the ticket's own chat, the reply itself pings: no second message.
+  ASSERT_EQ(SayInWeComGroup("wang.w", "ticket assign T-1 @wang").outcome, Outcome::kOk);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox"), queued + 2);
+  // A refused assignment sends nothing.
+  EXPECT_EQ(Say(Channel::kConsole, "alice", "ticket assign T-1 @wang").outcome, Outcome::kRefused);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox"), queued + 2);
+}
+
 TEST_F(IdentityTest, AnExpiredCodeAndACodeForAnotherPlatformAreRefused) {
   std::string digits = CodeIn(Say(Channel::kSlack, "U0ALICE", "bind dingtalk"));
   ASSERT_FALSE(digits.empty());
