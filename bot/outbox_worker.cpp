@@ -206,9 +206,7 @@ void OutboxWorker::Run(EpochMillis now) {
           break;
       }
     }
-    store::SendBudgetRepo budget_repo(conn);
-    for (const BudgetState& b : budgets)
-      budget_repo.Upsert(b);
+    store::SendBudgetRepo(conn).Upsert(budgets);
     Announce(repo, now);
     return true;
   });
@@ -396,9 +394,7 @@ bool OutboxWorker::StoreBudgets() {
   const std::vector<BudgetState> budgets = budgets_.TakeDirty();
   if (budgets.empty()) return true;
   auto r = d_.writer.Run<bool>([&](store::Connection& conn) -> Result<bool> {
-    store::SendBudgetRepo repo(conn);
-    for (const BudgetState& b : budgets)
-      repo.Upsert(b);
+    store::SendBudgetRepo(conn).Upsert(budgets);
     return true;
   });
   if (r.ok()) return true;

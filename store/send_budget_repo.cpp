@@ -45,6 +45,11 @@ void SendBudgetRepo::Upsert(const BudgetState& s) {
   st.exec();
 }
 
+void SendBudgetRepo::Upsert(const std::vector<BudgetState>& states) {
+  for (const BudgetState& s : states)
+    Upsert(s);
+}
+
 int SendBudgetRepo::Prune(EpochMillis before) {
   auto& st = conn_.Prepare("DELETE FROM send_budgets WHERE at < ?1 AND blocked_until < ?1");
   st.bind(1, static_cast<int64_t>(before));

@@ -17,6 +17,7 @@ class SendBudgetRepo {
   // Every lane, by key.
   std::vector<BudgetState> All();
   void Upsert(const BudgetState& state);
+  void Upsert(const std::vector<BudgetState>& states);
   // Deletes lanes untouched since `before` (neither used nor blocked after it). Returns how many.
   int Prune(EpochMillis before);
 
