@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,27 +11,21 @@
 #include <filesystem>
 #include <fstream>
 
+#include "bot/crypto.h"
+
 namespace opsbot {
-namespace {
-
-std::array<unsigned char, 32> Digest(const std::string& s) {
-  std::array<unsigned char, 32> d{};
-  SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), d.data());
-  return d;
-}
-
-}  // namespace
 
 ApiTokens::ApiTokens(const std::vector<ApiToken>& tokens) {
   for (const auto& t : tokens)
-    entries_.push_back({Digest(t.token), {t.name, t.max_role}});
+    if (auto d = Sha256(t.token)) entries_.push_back({*d, {t.name, t.max_role}});
 }
 
 std::optional<Integration> ApiTokens::Find(const std::string& token) const {
-  auto d = Digest(token);
+  auto d = Sha256(token);
+  if (!d) return std::nullopt;  // fail closed
   std::optional<Integration> found;
   for (const auto& e : entries_) {  // no early exit: every entry is compared
-    if (CRYPTO_memcmp(d.data(), e.digest.data(), d.size()) == 0) found = e.integration;
+    if (CRYPTO_memcmp(d->data(), e.digest.data(), d->size()) == 0) found = e.integration;
   }
   return found;
 }

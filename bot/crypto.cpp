@@ -6,6 +6,7 @@
 #include <openssl/params.h>
 
 #include <charconv>
+#include <vector>
 
 namespace opsbot {
 namespace {
@@ -14,6 +15,56 @@ namespace {
 EVP_MAC* HmacImpl() {
   static EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
   return mac;
+}
+
+// A thread's HMAC-SHA256 contexts, one per key it last used (a few: the signing secrets of the
+// platforms). Keyed once: each later use only restarts the context (EVP_MAC_init with no key), which
+// skips fetching SHA-256 by name and hashing the key again. Freed when the thread ends.
+class KeyedHmacs {
+ public:
+  ~KeyedHmacs() {
+    for (auto& e : entries_)
+      EVP_MAC_CTX_free(e.ctx);
+  }
+
+  // A context ready for EVP_MAC_update, or nullptr if OpenSSL fails.
+  EVP_MAC_CTX* Start(std::string_view key) {
+    for (auto& e : entries_)
+      if (e.key.size() == key.size() && CRYPTO_memcmp(e.key.data(), key.data(), key.size()) == 0)
+        return EVP_MAC_init(e.ctx, nullptr, 0, nullptr) == 1 ? e.ctx : nullptr;
+    EVP_MAC* mac = HmacImpl();
+    EVP_MAC_CTX* ctx = mac ? EVP_MAC_CTX_new(mac) : nullptr;
+    if (ctx == nullptr) return nullptr;
+    char digest_name[] = "SHA256";
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+                           OSSL_PARAM_construct_end()};
+    // A zero-length key is valid HMAC, but OpenSSL wants a non-null pointer for it.
+    static const unsigned char kEmpty = 0;
+    const auto* k = key.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(key.data());
+    if (EVP_MAC_init(ctx, k, key.size(), params) != 1) {
+      EVP_MAC_CTX_free(ctx);
+      return nullptr;
+    }
+    if (entries_.size() == kMaxKeys) {
+      EVP_MAC_CTX_free(entries_.front().ctx);
+      entries_.erase(entries_.begin());
+    }
+    entries_.push_back({std::string(key), ctx});
+    return ctx;
+  }
+
+ private:
+  static constexpr std::size_t kMaxKeys = 8;
+  struct Entry {
+    std::string key;
+    EVP_MAC_CTX* ctx;
+  };
+  std::vector<Entry> entries_;
+};
+
+EVP_MD* Sha256Impl() {
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
 }
 
 constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -30,24 +81,26 @@ int Base64Value(char c) {
 }  // namespace
 
 std::optional<Sha256Digest> HmacSha256(std::string_view key, std::initializer_list<std::string_view> parts) {
-  EVP_MAC* mac = HmacImpl();
-  if (mac == nullptr) return std::nullopt;
-  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
+  thread_local KeyedHmacs hmacs;
+  EVP_MAC_CTX* ctx = hmacs.Start(key);
   if (ctx == nullptr) return std::nullopt;
-  char digest_name[] = "SHA256";
-  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
-                         OSSL_PARAM_construct_end()};
-  // A zero-length key is valid HMAC, but OpenSSL wants a non-null pointer for it.
-  static const unsigned char kEmpty = 0;
-  const auto* k = key.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(key.data());
-  bool ok = EVP_MAC_init(ctx, k, key.size(), params) == 1;
+  bool ok = true;
   for (std::string_view p : parts)
     ok = ok && EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(p.data()), p.size()) == 1;
   Sha256Digest out{};
   std::size_t len = 0;
   ok = ok && EVP_MAC_final(ctx, out.data(), &len, out.size()) == 1 && len == out.size();
-  EVP_MAC_CTX_free(ctx);
   if (!ok) return std::nullopt;
+  return out;
+}
+
+std::optional<Sha256Digest> Sha256(std::string_view bytes) {
+  EVP_MD* md = Sha256Impl();
+  Sha256Digest out{};
+  unsigned int len = 0;
+  if (md == nullptr || EVP_Digest(bytes.data(), bytes.size(), out.data(), &len, md, nullptr) != 1 ||
+      len != out.size())
+    return std::nullopt;
   return out;
 }
 

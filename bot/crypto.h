@@ -17,6 +17,9 @@ using Sha256Digest = std::array<unsigned char, 32>;
 // nullopt only if OpenSSL fails. An empty key is valid HMAC; callers that must fail closed check first.
 std::optional<Sha256Digest> HmacSha256(std::string_view key, std::initializer_list<std::string_view> parts);
 
+// SHA-256 of `bytes`; nullopt only if OpenSSL fails.
+std::optional<Sha256Digest> Sha256(std::string_view bytes);
+
 // Constant-time equality of two equally long byte strings (false when the lengths differ).
 bool ConstantTimeEqual(std::string_view a, std::string_view b);
 

@@ -87,7 +87,8 @@ HttpServer::~HttpServer() {
 }
 
 void HttpServer::Add(HttpRoute route) {
-  auto entry = std::make_unique<Entry>(Entry{route, std::regex(route.path)});
+  bool literal = route.path.find_first_of(R"(\^$.|?*+()[]{})") == std::string::npos;
+  auto entry = std::make_unique<Entry>(Entry{route, std::regex(route.path), literal});
   Entry* e = entry.get();
   routes_.push_back(std::move(entry));
   Histogram& timer = latency_.With({route.name});
@@ -106,7 +107,7 @@ void HttpServer::Add(HttpRoute route) {
 const HttpServer::Entry* HttpServer::Find(const std::string& method, const std::string& path,
                                           std::string* allow) const {
   for (const auto& e : routes_) {
-    if (!std::regex_match(path, e->re)) continue;
+    if (e->literal ? path != e->route.path : !std::regex_match(path, e->re)) continue;
     if (e->route.method == method) return e.get();
     *allow += (allow->empty() ? "" : ", ") + e->route.method;
   }

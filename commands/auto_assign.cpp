@@ -28,9 +28,13 @@ std::optional<PersonRef> NextInTeam(const TeamConfig& team, store::Connection& c
   store::RoundRobinRepo rr(conn);
   std::size_t start = 0;
   if (auto last = rr.Last(team.id)) {
-    for (std::size_t i = 0; i < team.members.size(); ++i) {
+    // From the end: the last place the last assignee holds in the list (each look-up is a query).
+    for (std::size_t i = team.members.size(); i-- > 0;) {
       auto p = FindPersonByMention(conn, team.members[i]);
-      if (p && p->id == *last) start = i + 1;
+      if (p && p->id == *last) {
+        start = i + 1;
+        break;
+      }
     }
   }
   for (std::size_t k = 0; k < team.members.size(); ++k) {
