@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cmath>
-#include <limits>
 #include <thread>
 
 #include "bot/messages.h"
@@ -153,14 +151,14 @@ void OutboxWorker::Run(EpochMillis now) {
           if (a.message && sender != d_.senders.end() && sender->second)
             a.routes = sender->second->Routes(*a.message);
           if (!a.routes.empty()) {
-            auto chosen = ChooseRoute(a.routes, now);
+            auto chosen = ChooseRoute(budgets_, a.routes, now);
             if (!chosen) {  // every route's budget is spent: wait for the first to come back, uncounted
               Decision wait;
               wait.id = a.row.id;
               wait.platform = a.row.platform;
               wait.attempts = a.row.attempts;
               wait.at = now;
-              wait.when = NextUsable(a.routes, nullptr, now);
+              wait.when = NextUsable(budgets_, a.routes, nullptr, now);
               wait.error = "waiting for the send budget of " + a.routes.front().lane;
               wait.outcome = nullptr;
               decisions.push_back(std::move(wait));
@@ -285,94 +283,48 @@ OutboxWorker::Decision OutboxWorker::Decide(const Attempt& a) {
   Decision d;
   d.id = a.row.id;
   d.platform = a.row.platform;
-  // A "too fast" is the platform's throttle, not a failure of the message: it does not count towards
-  // max_attempts (DingTalk blocks a robot for 10 minutes, longer than the backoffs add up to).
-  d.attempts = a.row.attempts + (a.result.rate_limited ? 0 : 1);
   d.at = a.finished;
   d.error = a.result.error;
   d.outcome = OutcomeLabel(a.result.kind);
-  const auto kind = a.result.kind;
   const std::string& lane = a.route.lane;
-  std::uniform_real_distribution<double> u(-1.0, 1.0);
-  if (kind == DeliveryResult::Kind::kDelivered) {
+  if (a.result.kind == DeliveryResult::Kind::kDelivered) {
     d.kind = Decision::Kind::kDelivered;
     d.merged = a.merged;
     d.lane = lane;
-    if (!lane.empty()) budgets_.Succeeded(lane);
-    // Counted from the answer, so the platform never sees two messages closer than the pace; +1 ms for
-    // the clock's whole milliseconds (a send finished at 10.9 ms reads 10).
-    d.when = a.finished + PaceMs(a.row.platform) + 1;
-    // Past its burst, a chat with several robots sends every 1 / (their rates together): the robots then
-    // take turns at even gaps, instead of the first to get a token carrying everything and the others
-    // only what came in the next instant.
-    if (!lane.empty() && budgets_.Tokens(lane, a.route.limit, a.finished) < 1.0) {
-      double rate = 0;
-      std::vector<std::string> lanes;
-      for (const SendRoute& r : a.routes) {
-        auto limit = budgets_.limits().find(r.limit);
-        if (r.tier != a.route.tier || limit == budgets_.limits().end()) continue;
-        if (std::find(lanes.begin(), lanes.end(), r.lane) != lanes.end()) continue;
-        lanes.push_back(r.lane);
-        rate += limit->second.RatePerMs();
-      }
-      if (lanes.size() > 1 && rate > 0)
-        d.when = std::max(d.when, a.finished + static_cast<EpochMillis>(1.0 / rate) + 1);
-    }
+    d.when = Delivered(budgets_, a.routes, a.route, a.finished, PaceMs(a.row.platform));
     return d;
   }
   if (d.error.empty()) d.error = d.outcome;
   if (a.result.maybe_delivered)
     spdlog::warn("outbox: message {} to {} may have arrived before failing ({}); a retry may duplicate it",
                  d.id, a.row.destination, d.error);
-  // The lane is throttled, or (when the message could go another way) failing: route around it.
-  const bool other_routes = a.routes.size() > 1;
-  if (!lane.empty() && a.result.rate_limited) {
-    long told = a.result.retry_after_ms.value_or(0);
-    budgets_.Block(lane, a.finished + (told > 0 ? told : o_.rate_limited_wait_ms), d.error);
-  } else if (!lane.empty() && other_routes) {
-    // Failing, or refusing (the message's fault, e.g. too long, or the route's, e.g. a revoked robot key:
-    // the message then tries each other route once): the lane is set aside for a backoff that grows with
-    // its failures in a row, until it delivers again.
-    int failures = budgets_.Failed(lane, a.finished, d.error);
-    budgets_.Block(lane, a.finished + BackoffMs(failures, u(rng_)), d.error);
+  const Failover f =
+      AfterFailedSend(budgets_, o_, {a.routes, a.route, a.result, d.error, a.row.attempts, a.finished}, rng_);
+  d.attempts = f.attempts;
+  d.when = f.due_at;
+  d.kind = f.next == Failover::Next::kDead ? Decision::Kind::kDead : Decision::Kind::kReschedule;
+  switch (f.next) {
+    case Failover::Next::kOtherRoute:
+      spdlog::warn("outbox: message {} to {} refused by {} ({}); trying another way", d.id, a.row.destination,
+                   lane, d.error);
+      break;
+    case Failover::Next::kThrottled:
+      spdlog::warn("outbox: message {} to {}: {} is throttled ({}); next try in {} ms", d.id,
+                   a.row.destination, lane, d.error, d.when - a.finished);
+      break;
+    case Failover::Next::kOtherRouteNow:
+      spdlog::warn("outbox: message {} to {} failed by {} ({}); sending it another way", d.id,
+                   a.row.destination, lane, d.error);
+      break;
+    case Failover::Next::kDead:
+      spdlog::error("outbox: message {} to {} is dead after {} attempts: {}", d.id, a.row.destination,
+                    d.attempts, d.error);
+      break;
+    case Failover::Next::kRetry:
+      spdlog::warn("outbox: message {} to {} failed (attempt {} of {}): {}; next try in {} ms", d.id,
+                   a.row.destination, d.attempts, o_.max_attempts, d.error, d.when - a.finished);
+      break;
   }
-  if (other_routes && kind == DeliveryResult::Kind::kGiveUp && !a.result.maybe_delivered &&
-      d.attempts < std::min<int>(o_.max_attempts, static_cast<int>(a.routes.size()))) {
-    d.kind = Decision::Kind::kReschedule;  // counted: a message every route refuses dies
-    d.when = std::max(a.finished, NextUsable(a.routes, &a.route, a.finished));
-    spdlog::warn("outbox: message {} to {} refused by {} ({}); trying another way", d.id, a.row.destination,
-                 lane, d.error);
-    return d;
-  }
-  if (other_routes && a.result.rate_limited && !a.result.maybe_delivered) {
-    d.kind = Decision::Kind::kReschedule;  // uncounted: the next route to have budget (or this one again)
-    d.when = NextUsable(a.routes, nullptr, a.finished);
-    spdlog::warn("outbox: message {} to {}: {} is throttled ({}); next try in {} ms", d.id, a.row.destination,
-                 lane, d.error, d.when - a.finished);
-    return d;
-  }
-  if (other_routes && kind != DeliveryResult::Kind::kGiveUp && !a.result.maybe_delivered &&
-      NextUsable(a.routes, &a.route, a.finished) <= a.finished) {
-    d.kind = Decision::Kind::kReschedule;
-    d.attempts = a.row.attempts;  // another route takes it at once: not the message's failure
-    d.when = a.finished;
-    spdlog::warn("outbox: message {} to {} failed by {} ({}); sending it another way", d.id,
-                 a.row.destination, lane, d.error);
-    return d;
-  }
-  if (kind == DeliveryResult::Kind::kGiveUp || d.attempts >= o_.max_attempts) {
-    d.kind = Decision::Kind::kDead;
-    spdlog::error("outbox: message {} to {} is dead after {} attempts: {}", d.id, a.row.destination,
-                  d.attempts, d.error);
-    return d;
-  }
-  long told = a.result.retry_after_ms.value_or(a.result.rate_limited ? o_.rate_limited_wait_ms : 0);
-  long wait = std::max(told, BackoffMs(d.attempts, u(rng_)));
-  d.kind = Decision::Kind::kReschedule;
-  d.when = a.finished + wait;
-  if (a.routes.size() > 1) d.when = std::max(d.when, NextUsable(a.routes, nullptr, a.finished));
-  spdlog::warn("outbox: message {} to {} failed (attempt {} of {}): {}; next try in {} ms", d.id,
-               a.row.destination, d.attempts, o_.max_attempts, d.error, d.when - a.finished);
   return d;
 }
 
@@ -403,36 +355,8 @@ bool OutboxWorker::StoreBudgets() {
   return false;
 }
 
-std::optional<std::size_t> OutboxWorker::ChooseRoute(const std::vector<SendRoute>& routes,
-                                                     EpochMillis now) const {
-  std::optional<std::size_t> best;
-  double best_tokens = 0;
-  for (std::size_t i = 0; i < routes.size(); ++i) {
-    const SendRoute& r = routes[i];
-    if (!budgets_.Usable(r.lane, r.limit, now)) continue;
-    double tokens = budgets_.Tokens(r.lane, r.limit, now);
-    if (!best || r.tier < routes[*best].tier || (r.tier == routes[*best].tier && tokens > best_tokens)) {
-      best = i;
-      best_tokens = tokens;
-    }
-  }
-  return best;
-}
-
-EpochMillis OutboxWorker::NextUsable(const std::vector<SendRoute>& routes, const SendRoute* except,
-                                     EpochMillis now) const {
-  EpochMillis next = std::numeric_limits<EpochMillis>::max();
-  for (const SendRoute& r : routes) {
-    if (except && r.lane == except->lane && r.via == except->via && r.id == except->id) continue;
-    next = std::min(next, budgets_.UsableAt(r.lane, r.limit, now));
-  }
-  return next;
-}
-
 long OutboxWorker::BackoffMs(int attempts, double u) const {
-  double exp = std::ldexp(static_cast<double>(o_.backoff_base_ms), std::clamp(attempts - 1, 0, 40));
-  double base = std::min(static_cast<double>(o_.backoff_max_ms), exp);
-  return std::max(0L, std::lround(base * (1.0 + o_.jitter * std::clamp(u, -1.0, 1.0))));
+  return opsbot::BackoffMs(o_, attempts, u);
 }
 
 void OutboxWorker::Housekeep(EpochMillis now) {

@@ -16,6 +16,7 @@
 // Failover: a "too fast" blocks the route's lane (rate_limited_wait_ms, or Retry-After); any other failure
 // of a message that has other routes blocks the lane for a backoff of the lane's own failures. Either way,
 // when another route of the message is usable at once the message goes again by it at once, uncounted.
+// (The choice and the failover are bot/route_choice.h's, over bot/send_budget.h.)
 // Rows of a platform without a Sender here are left pending, untouched, for a process that has one.
 // A dead message is kept (`outbox`, `outbox retry <id>`), counted, and announced once to admin_route in the
 // same write that marked it dead — unless it was itself going to admin_route's destination (no loops).
@@ -49,6 +50,7 @@
 #include "bot/job_runner.h"
 #include "bot/metrics.h"
 #include "bot/outbound.h"
+#include "bot/route_choice.h"
 #include "bot/send_budget.h"
 #include "bot/status.h"
 #include "store/outbox_repo.h"
@@ -62,16 +64,13 @@ namespace opsbot {
 
 class OutboxWorker {
  public:
-  struct Options {
+  // max_attempts, the backoff, its jitter and rate_limited_wait_ms are the RetryPolicy's.
+  struct Options : RetryPolicy {
     // The least time between two messages to one destination, by platform (protocols.md: Slack about one
     // per second per channel; DingTalk and WeCom robots 20 per minute).
     // DingTalk and WeCom robots are paced by their send budgets instead (`limits`).
     std::map<std::string, long> pace_ms_by_platform = {{"slack", 1000}, {"dingtalk", 0}, {"wecom", 0}};
     long default_pace_ms = 1000;  // a platform not in the map
-    int max_attempts = 8;
-    long backoff_base_ms = 1000;
-    long backoff_max_ms = 300000;
-    long rate_limited_wait_ms = 60000;  // after a DeliveryResult::rate_limited with no retry_after_ms
     // The send budget of each kind of lane (SendRoute::limit).
     std::map<std::string, SendLimit> limits = DefaultSendLimits();
     // Digests: when messages queue behind a destination's pace or budget, its head goes out with the
@@ -82,7 +81,6 @@ class OutboxWorker {
     std::map<std::string, std::size_t> digest_bytes_by_platform = {
         {"slack", 3000}, {"dingtalk", 18000}, {"wecom", 1800}};
     int digest_max = 500;
-    double jitter = 0.2;  // the backoff is multiplied by a factor in [1 - jitter, 1 + jitter]
     long retention_ms = 7L * 24 * 3600 * 1000;
     long housekeeping_every_ms = 60000;
     // Where dead messages are announced (platform, destination, channel, language); its text is filled in.
@@ -124,7 +122,7 @@ class OutboxWorker {
   void Wake();
 
   // The backoff before the next try after `attempts` failed attempts (1 = the first), with jitter drawn
-  // from `u` in [-1, 1]: min(backoff_max, base * 2^(attempts-1)) * (1 + jitter * u).
+  // from `u` in [-1, 1]: min(backoff_max, base * 2^(attempts-1)) * (1 + jitter * u) (bot/route_choice.h).
   long BackoffMs(int attempts, double u) const;
 
  private:
@@ -140,11 +138,6 @@ class OutboxWorker {
   bool LoadBudgets();
   // Stores the budgets changed since the last write (false: the store failed; they stay to be stored).
   bool StoreBudgets();
-  // The best route of `routes` usable at `now` (lowest tier, then most tokens); nullopt when none is.
-  std::optional<std::size_t> ChooseRoute(const std::vector<SendRoute>& routes, EpochMillis now) const;
-  // The earliest time ≥ now at which one of `routes` other than `except` (may be null) is usable.
-  EpochMillis NextUsable(const std::vector<SendRoute>& routes, const SendRoute* except,
-                         EpochMillis now) const;
   void Housekeep(EpochMillis now);
   void Pause(EpochMillis now);
   // Enqueues an announcement for each dead row not announced yet (in the caller's transaction).
