@@ -85,9 +85,9 @@ class App {
   std::unique_ptr<ConfigHolder> config_;
   std::unique_ptr<store::DbLock> lock_;
   std::unique_ptr<CommandRegistry> registry_;
+  std::unique_ptr<store::Checkpointer> checkpointer_;  // before writer_, which calls it: destroyed after
   std::unique_ptr<store::Writer> writer_;
   std::unique_ptr<store::ReadPool> reads_;
-  std::unique_ptr<store::Checkpointer> checkpointer_;
   std::unique_ptr<JobRunner> runner_;
   std::map<std::string, std::unique_ptr<Sender>> senders_;
   std::unique_ptr<OutboxWorker> outbox_;

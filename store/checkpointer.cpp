@@ -7,12 +7,16 @@
 
 #include <filesystem>
 #include <system_error>
+#include <utility>
 
 namespace opsbot::store {
 
 Checkpointer::Checkpointer(ConnectionOptions options, std::chrono::milliseconds interval,
-                           int wal_pages_threshold)
-    : options_(std::move(options)), interval_(interval), wal_pages_threshold_(wal_pages_threshold) {
+                           int wal_pages_threshold, int frames_per_checkpoint)
+    : options_(std::move(options)),
+      interval_(interval),
+      wal_pages_threshold_(wal_pages_threshold),
+      frames_per_checkpoint_(frames_per_checkpoint) {
   options_.read_only = false;
   options_.create = false;
   thread_ = std::thread([this] { Loop(); });
@@ -32,14 +36,28 @@ void Checkpointer::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void Checkpointer::WalWritten(int wal_frames) {
+  // Frames appended since the last call: a shorter WAL than last time started over from its beginning.
+  new_frames_ += wal_frames >= wal_frames_ ? wal_frames - wal_frames_ : wal_frames;
+  wal_frames_ = wal_frames;
+  if (new_frames_ < frames_per_checkpoint_) return;
+  new_frames_ = 0;
+  {
+    std::lock_guard lock(mu_);
+    due_ = true;
+  }
+  cv_.notify_all();
+}
+
 void Checkpointer::Loop() {
   pthread_setname_np(pthread_self(), "opsbot-ckpt");  // shown by top -H and in core dumps
   std::unique_lock lock(mu_);
   while (!stopping_) {
-    cv_.wait_for(lock, interval_, [this] { return stopping_; });
+    cv_.wait_for(lock, interval_, [this] { return stopping_ || due_; });
     if (stopping_) break;
+    bool due = std::exchange(due_, false);
     lock.unlock();
-    if (EnsureOpen() && WalAboveThreshold()) Checkpoint("PASSIVE");
+    if (EnsureOpen() && (due || WalAboveThreshold())) Checkpoint("PASSIVE");
     lock.lock();
   }
   lock.unlock();

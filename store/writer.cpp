@@ -15,7 +15,9 @@ Writer::Writer(std::unique_ptr<Connection> conn, Options options)
   sqlite3_wal_hook(
       conn_->db().getHandle(),
       [](void* self, sqlite3*, const char*, int frames) {
-        static_cast<Writer*>(self)->wal_frames_ = frames;
+        auto* writer = static_cast<Writer*>(self);
+        writer->wal_frames_ = frames;
+        if (writer->options_.on_wal_frames) writer->options_.on_wal_frames(frames);
         return SQLITE_OK;
       },
       this);

@@ -53,6 +53,9 @@ class Writer {
     // grow without bound; run here, with no commit in between, the checkpoint copies the short tail the
     // Checkpointer left and the next transaction starts the WAL from its beginning.
     int wal_restart_frames = 65536;
+    // Called on the writer thread inside each COMMIT with the WAL's length in frames afterwards (SQLite's
+    // wal_hook): the Checkpointer's cue (Checkpointer::WalWritten). Must be quick and must not touch SQLite.
+    std::function<void(int wal_frames)> on_wal_frames;
   };
 
   Writer(std::unique_ptr<Connection> conn, Options options);

@@ -1,6 +1,7 @@
 #include "store/checkpointer.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -107,6 +108,55 @@ TEST_F(CheckpointerTest, IdleSmallWalIsLeftAlone) {
   checkpointer.Stop();
   EXPECT_EQ(checkpointer.checkpoints(), 1u);  // the final TRUNCATE
   EXPECT_EQ(WalBytes(), 0u);
+}
+
+// The Writer's cue: a checkpoint as soon as frames_per_checkpoint frames are new since the last one, none
+// before (the tick is an hour away, so only the cue can start one), and a WAL that started over counts from
+// 0.
+TEST_F(CheckpointerTest, ChecksPointsWhenTheWalHasGrownByEnoughFrames) {
+  Checkpointer checkpointer(options_, 1h, /*wal_pages_threshold=*/0, /*frames_per_checkpoint=*/200);
+  struct Cue {
+    Checkpointer* checkpointer;
+    int frames;
+  } cue{&checkpointer, 0};
+  sqlite3_wal_hook(
+      conn_->db().getHandle(),
+      [](void* p, sqlite3*, const char*, int frames) {
+        auto* c = static_cast<Cue*>(p);
+        c->frames = frames;
+        c->checkpointer->WalWritten(frames);
+        return SQLITE_OK;
+      },
+      &cue);
+  auto wait_for_checkpoints = [&](std::uint64_t n) {
+    auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (checkpointer.checkpoints() < n && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(5ms);
+    return checkpointer.checkpoints();
+  };
+
+  while (cue.frames < 100)
+    Write(1);
+  ASSERT_LT(cue.frames, 200);
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(checkpointer.checkpoints(), 0u);
+
+  while (cue.frames < 200)
+    Write(1);
+  EXPECT_EQ(wait_for_checkpoints(1), 1u);
+  auto [busy, log, done] = Passive();  // it copied everything there was
+  EXPECT_EQ(busy, 0);
+  EXPECT_EQ(log, done);
+
+  // The next commit starts the WAL over: a few frames, far fewer than before, and no checkpoint for them.
+  Write(1);
+  EXPECT_LT(cue.frames, 100);
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(checkpointer.checkpoints(), 1u);
+  while (cue.frames < 200)
+    Write(1);
+  EXPECT_EQ(wait_for_checkpoints(2), 2u);
+  sqlite3_wal_hook(conn_->db().getHandle(), nullptr, nullptr);
 }
 
 TEST_F(CheckpointerTest, StopWakesPromptly) {
