@@ -128,34 +128,30 @@ TEST_F(CheckpointerTest, ChecksPointsWhenTheWalHasGrownByEnoughFrames) {
         return SQLITE_OK;
       },
       &cue);
-  auto wait_for_checkpoints = [&](std::uint64_t n) {
-    auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (checkpointer.checkpoints() < n && std::chrono::steady_clock::now() < deadline)
+  // Commits at least once and until the WAL holds `frames` frames, then gives the thread up to `wait` to
+  // run one more checkpoint. Returns the checkpoints run.
+  auto checkpoints_after = [&](int frames, std::chrono::milliseconds wait) {
+    const std::uint64_t before = checkpointer.checkpoints();
+    do {
+      Write(1);
+    } while (cue.frames < frames);
+    auto deadline = std::chrono::steady_clock::now() + wait;
+    while (checkpointer.checkpoints() == before && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(5ms);
     return checkpointer.checkpoints();
   };
 
-  while (cue.frames < 100)
-    Write(1);
+  EXPECT_EQ(checkpoints_after(100, 100ms), 0u);
   ASSERT_LT(cue.frames, 200);
-  std::this_thread::sleep_for(100ms);
-  EXPECT_EQ(checkpointer.checkpoints(), 0u);
-
-  while (cue.frames < 200)
-    Write(1);
-  EXPECT_EQ(wait_for_checkpoints(1), 1u);
+  EXPECT_EQ(checkpoints_after(200, 10s), 1u);
   auto [busy, log, done] = Passive();  // it copied everything there was
   EXPECT_EQ(busy, 0);
   EXPECT_EQ(log, done);
 
   // The next commit starts the WAL over: a few frames, far fewer than before, and no checkpoint for them.
-  Write(1);
+  EXPECT_EQ(checkpoints_after(1, 100ms), 1u);
   EXPECT_LT(cue.frames, 100);
-  std::this_thread::sleep_for(100ms);
-  EXPECT_EQ(checkpointer.checkpoints(), 1u);
-  while (cue.frames < 200)
-    Write(1);
-  EXPECT_EQ(wait_for_checkpoints(2), 2u);
+  EXPECT_EQ(checkpoints_after(200, 10s), 2u);
   sqlite3_wal_hook(conn_->db().getHandle(), nullptr, nullptr);
 }
 
