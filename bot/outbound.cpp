@@ -12,7 +12,8 @@ nlohmann::json OutboundMessage::ToJson() const {
           {"response_url_expires", response_url_expires},
           {"mentions", reply.mention},
           {"lang", LangCode(reply.lang)},
-          {"command", reply.command}};
+          {"command", reply.command},
+          {"whole", reply.whole}};
 }
 
 std::optional<OutboundMessage> OutboundMessage::FromJson(const nlohmann::json& j) {
@@ -30,6 +31,7 @@ std::optional<OutboundMessage> OutboundMessage::FromJson(const nlohmann::json& j
       m.reply.mention = j["mentions"].get<std::vector<std::string>>();
     m.reply.lang = ParseLang(j.value("lang", std::string("en"))).value_or(Lang::kEn);
     m.reply.command = j.value("command", std::string());
+    m.reply.whole = j.value("whole", false);
     return m;
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;

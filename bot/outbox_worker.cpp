@@ -228,14 +228,15 @@ void OutboxWorker::Run(EpochMillis now) {
 
 void OutboxWorker::MergeQueued(store::OutboxRepo& repo, Attempt& a) const {
   auto budget = o_.digest_bytes_by_platform.find(a.row.platform);
-  if (!a.message || budget == o_.digest_bytes_by_platform.end() || budget->second == 0 || o_.digest_max < 2)
+  if (!a.message || a.message->reply.whole || budget == o_.digest_bytes_by_platform.end() ||
+      budget->second == 0 || o_.digest_max < 2)
     return;
   OutboundMessage& digest = *a.message;
   std::vector<Reply> items = {digest.reply};
   for (const store::OutboxRow& row : repo.PendingAfter(a.row.destination, a.row.id, o_.digest_max - 1)) {
     auto next = OutboundMessage::FromJson(nlohmann::json::parse(row.payload, nullptr, false));
-    // Only what reads right in one message: the same chat and thread.
-    if (!next || next->channel != digest.channel || next->thread != digest.thread) break;
+    // Only what reads right in one message: the same chat and thread, and nothing meant to be read whole.
+    if (!next || next->reply.whole || next->channel != digest.channel || next->thread != digest.thread) break;
     for (const std::string& key : next->reply.mention)
       if (std::find(digest.reply.mention.begin(), digest.reply.mention.end(), key) ==
           digest.reply.mention.end())

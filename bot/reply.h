@@ -53,6 +53,9 @@ struct Reply {
   std::vector<std::string> mention;  // keys of people the text names with '@', for adapters that ping
   std::string command;               // the command id that produced it ("" when none matched)
   std::vector<Notice> notices;       // to other chats; not part of the stored reply
+  // Never merged into an outbox digest: the user asked to read this very text (the `digest` command's
+  // pages), so it goes out alone and in full, and a digest in front of it stops before it.
+  bool whole = false;
 
   static Reply Ok(Lang l, std::string t) { return {Outcome::kOk, l, std::move(t), {}, {}, {}}; }
   static Reply Refused(Lang l, std::string t) { return {Outcome::kRefused, l, std::move(t), {}, {}, {}}; }

@@ -49,7 +49,9 @@ Reply ShowDigest(CommandContext& ctx, store::Connection& conn) {
   std::string text =
       ctx.T(Msg::kDigestHeader, *id, total, head->destination, offset + 1, offset + shown) + body;
   if (offset + shown < total) text += "\n" + ctx.T(Msg::kDigestPageMore, *id, offset + shown + 1);
-  return Reply::Ok(ctx.lang, text);
+  Reply page = Reply::Ok(ctx.lang, text);
+  page.whole = true;  // queued behind a spent budget, it must not become a first line in the next digest
+  return page;
 }
 
 }  // namespace

@@ -347,6 +347,36 @@ TEST_F(OutboxWorkerTest, MessagesQueuedBehindThePaceGoOutAsOneDigestInOrderWithT
               HasSubstr("opsbot_outbox_deliveries_total{platform=\"slack\",outcome=\"merged\"} 3\n"));
 }
 
+// A `digest` page queued behind the pace goes out alone and in full: the digest in front of it stops before
+// it, and what queued after it makes a digest of its own.
+TEST_F(OutboxWorkerTest, AReplyMeantToBeReadWholeIsNeverMergedIntoADigest) {
+  auto o = Defaults();
+  o.pace_ms_by_platform = {{"slack", 30000}};
+  o.digest_bytes_by_platform = {{"slack", 1000}};
+  Start(o);
+  Enqueue("slack:A", "first");
+  Drive(0);
+  Enqueue("slack:A", "notice 1");
+  Enqueue("slack:A", "notice 2");
+  OutboundMessage page;
+  page.platform = "slack";
+  page.destination = "slack:A";
+  page.channel = "A";
+  page.reply.text = "Digest 7: messages 1-2 of 2\n[1] notice x\n[2] notice y";
+  page.reply.whole = true;
+  auto page_id = EnqueueRaw("slack:A", page.ToJson().dump());
+  Enqueue("slack:A", "notice 3");
+  Enqueue("slack:A", "notice 4");
+  Drive(5 * 60 * 1000);
+  auto sent = sender_.SentTo("slack:A");
+  ASSERT_EQ(sent.size(), 4u);
+  EXPECT_EQ(sent[0].text, "first");
+  EXPECT_THAT(sent[1].text, HasSubstr("notice 1\n\nnotice 2"));
+  EXPECT_EQ(sent[2].text, page.reply.text);
+  EXPECT_THAT(sent[3].text, HasSubstr("notice 3\n\nnotice 4"));
+  EXPECT_EQ(Row(page_id).state, "delivered");
+}
+
 TEST_F(OutboxWorkerTest, ADigestTooBigListsFirstLinesAndStopsAtAnotherThreadAndAFailedOneKeepsAllQueued) {
   auto o = Defaults();
   o.pace_ms_by_platform = {{"slack", 30000}};
@@ -820,6 +850,7 @@ TEST_F(OutboxCommandsTest, DigestPagesThroughEveryCarriedMessageForAMemberOfThat
   EXPECT_THAT(page.text, HasSubstr("Digest #" + id + " carried 120 messages to slack:A; 1–"));
   EXPECT_THAT(page.text, HasSubstr("[1] notice 0 xxxx"));
   EXPECT_LE(page.text.size(), 3400u);
+  EXPECT_TRUE(page.whole);  // never merged into a digest itself
   EXPECT_THAT(page.text, HasSubstr("More: `digest " + id + " "));
   Reply last = Command("digest", {id, "120"}, Lang::kEn, Role::kMember);
   EXPECT_THAT(last.text, HasSubstr("[120] notice 119 "));
