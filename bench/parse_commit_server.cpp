@@ -2,9 +2,10 @@
 // the JSON parse of the body and one batched SQLite commit per request, nothing else (no auth, no command,
 // no reply text). It places opsbot's `ticket new` between the ceiling and the least a durable write costs.
 //   parse_commit_server PORT DBFILE
-// The database is opened as opsbot opens it (WAL, synchronous=NORMAL). One writer thread takes everything
-// queued, inserts each request's text in one transaction and commits, then wakes each waiting request:
-// opsbot's Writer, without savepoints.
+// The database is in WAL mode at synchronous=NORMAL, as opsbot's, with SQLite's own automatic checkpoints
+// (every 1,000 frames, on the committing thread; opsbot runs them on a thread of their own). One writer
+// thread takes everything queued, inserts each request's text in one transaction and commits, then wakes
+// each waiting request: opsbot's Writer, without savepoints.
 #include <httplib.h>
 #include <sqlite3.h>
 
@@ -30,6 +31,14 @@ struct Job {
 class BatchWriter {
  public:
   explicit BatchWriter(sqlite3* db) : db_(db), thread_([this] { Loop(); }) {}
+  ~BatchWriter() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
 
   // Blocks until the text is committed; false if the transaction failed.
   bool Insert(std::string text) {
@@ -51,7 +60,8 @@ class BatchWriter {
       std::deque<Job*> batch;
       {
         std::unique_lock lock(mu_);
-        cv_.wait(lock, [this] { return !queue_.empty(); });
+        cv_.wait(lock, [this] { return !queue_.empty() || stopping_; });
+        if (queue_.empty()) break;  // stopping, with nothing left to commit
         batch.swap(queue_);
       }
       bool ok = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
@@ -65,12 +75,14 @@ class BatchWriter {
       for (Job* job : batch)
         job->committed.set_value(ok);
     }
+    sqlite3_finalize(insert);
   }
 
   sqlite3* db_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Job*> queue_;
+  bool stopping_ = false;  // guarded by mu_
   std::thread thread_;
 };
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,7 +18,11 @@ namespace opsbot {
 
 ApiTokens::ApiTokens(const std::vector<ApiToken>& tokens) {
   for (const auto& t : tokens)
-    if (auto d = Sha256(t.token)) entries_.push_back({*d, {t.name, t.max_role}});
+    if (auto d = Sha256(t.token)) {
+      entries_.push_back({*d, {t.name, t.max_role}});
+    } else {
+      spdlog::error("api: cannot hash the token of integration '{}' (OpenSSL failed); it is refused", t.name);
+    }
 }
 
 std::optional<Integration> ApiTokens::Find(const std::string& token) const {

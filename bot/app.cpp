@@ -88,8 +88,8 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
     batch_size.Observe(static_cast<double>(n));
     commit_seconds.Observe(static_cast<double>(micros) / 1e6);
   };
-  // Checkpoints follow the WAL's growth (every ~4 MB of it), cued by the Writer's commits; the 100-ms tick
-  // only looks at the -wal file's size. Made before the Writer, which calls it, and stopped after it.
+  // Checkpoints follow the WAL's growth (every ~4 MB of it), cued by the Writer's commits, besides the 100-ms
+  // tick. Made before the Writer, which calls it, and stopped after it.
   app->checkpointer_ = std::make_unique<store::Checkpointer>(conn_options, std::chrono::milliseconds(100));
   writer_options.on_wal_frames = [checkpointer = app->checkpointer_.get()](int frames) {
     checkpointer->WalWritten(frames);

@@ -18,20 +18,26 @@ EVP_MAC* HmacImpl() {
 }
 
 // A thread's HMAC-SHA256 contexts, one per key it last used (a few: the signing secrets of the
-// platforms). Keyed once: each later use only restarts the context (EVP_MAC_init with no key), which
-// skips fetching SHA-256 by name and hashing the key again. Freed when the thread ends.
+// platforms). Keyed once: each later use only restarts the context (EVP_MAC_init with no key, which OpenSSL
+// 3 documents as reusing the key), which skips fetching SHA-256 by name and hashing the key again. A context
+// that fails is dropped, so the next use keys a fresh one. The keys it holds are wiped when dropped and when
+// the thread ends.
 class KeyedHmacs {
  public:
   ~KeyedHmacs() {
-    for (auto& e : entries_)
-      EVP_MAC_CTX_free(e.ctx);
+    while (!entries_.empty())
+      Drop(entries_.size() - 1);
   }
 
   // A context ready for EVP_MAC_update, or nullptr if OpenSSL fails.
   EVP_MAC_CTX* Start(std::string_view key) {
-    for (auto& e : entries_)
-      if (e.key.size() == key.size() && CRYPTO_memcmp(e.key.data(), key.data(), key.size()) == 0)
-        return EVP_MAC_init(e.ctx, nullptr, 0, nullptr) == 1 ? e.ctx : nullptr;
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+      Entry& e = entries_[i];
+      if (e.key.size() != key.size() || CRYPTO_memcmp(e.key.data(), key.data(), key.size()) != 0) continue;
+      if (EVP_MAC_init(e.ctx, nullptr, 0, nullptr) == 1) return e.ctx;
+      Drop(i);
+      break;
+    }
     EVP_MAC* mac = HmacImpl();
     EVP_MAC_CTX* ctx = mac ? EVP_MAC_CTX_new(mac) : nullptr;
     if (ctx == nullptr) return nullptr;
@@ -45,12 +51,15 @@ class KeyedHmacs {
       EVP_MAC_CTX_free(ctx);
       return nullptr;
     }
-    if (entries_.size() == kMaxKeys) {
-      EVP_MAC_CTX_free(entries_.front().ctx);
-      entries_.erase(entries_.begin());
-    }
+    if (entries_.size() == kMaxKeys) Drop(0);
     entries_.push_back({std::string(key), ctx});
     return ctx;
+  }
+
+  // After a failed update or final: the context is not used again.
+  void Forget(EVP_MAC_CTX* ctx) {
+    for (std::size_t i = 0; i < entries_.size(); ++i)
+      if (entries_[i].ctx == ctx) return Drop(i);
   }
 
  private:
@@ -59,6 +68,13 @@ class KeyedHmacs {
     std::string key;
     EVP_MAC_CTX* ctx;
   };
+
+  void Drop(std::size_t i) {
+    EVP_MAC_CTX_free(entries_[i].ctx);
+    OPENSSL_cleanse(entries_[i].key.data(), entries_[i].key.size());
+    entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+
   std::vector<Entry> entries_;
 };
 
@@ -90,7 +106,10 @@ std::optional<Sha256Digest> HmacSha256(std::string_view key, std::initializer_li
   Sha256Digest out{};
   std::size_t len = 0;
   ok = ok && EVP_MAC_final(ctx, out.data(), &len, out.size()) == 1 && len == out.size();
-  if (!ok) return std::nullopt;
+  if (!ok) {
+    hmacs.Forget(ctx);
+    return std::nullopt;
+  }
   return out;
 }
 

@@ -3,11 +3,12 @@
 // The Writer's connection sets wal_autocheckpoint=0, so without this the WAL grows without bound. The
 // Checkpointer's thread, on its own read-write Connection, runs PRAGMA wal_checkpoint(PASSIVE):
 //   - each time the WAL has grown by `frames_per_checkpoint` frames: the Writer tells it after each commit
-//     (WalWritten). A checkpoint fsyncs the WAL written since the last one, and the Writer's appends to the
-//     WAL wait behind that fsync: many small checkpoints keep each wait short (bench/README.md: p99 of
-//     `ticket new` 5.6–13 ms with one every 100 ms, 2.0–2.3 ms with one every 1,000 frames, ~4 MB);
-//   - and every `interval`, if the -wal file holds more than `wal_pages_threshold` pages (a stat(), so an
-//     idle bot does nothing): for a WAL written by other processes.
+//     (WalWritten). A checkpoint fsyncs the WAL written since the last one, and the Writer's commits that
+//     overlap that fsync are slow: many small checkpoints keep them short (bench/README.md: p99 of
+//     `ticket new` 3.7–13 ms with the tick alone, 2.0–2.7 ms with one every 1,000 frames, ~4 MB);
+//   - and every `interval`, if the -wal file holds more than `wal_pages_threshold` pages (a stat()). SQLite
+//     reuses the file at its largest size, so once it has grown this is every tick: a trickle of commits
+//     is copied within `interval` (a checkpoint with nothing new to copy does no I/O).
 // PASSIVE never waits: it copies what no reader still needs and never blocks the Writer or the readers.
 // Stop() runs a final wal_checkpoint(TRUNCATE), which empties the -wal file when no one else is using the
 // database: stop the Writer first.

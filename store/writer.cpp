@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <exception>
 #include <string>
 
 namespace opsbot::store {
@@ -17,7 +18,11 @@ Writer::Writer(std::unique_ptr<Connection> conn, Options options)
       [](void* self, sqlite3*, const char*, int frames) {
         auto* writer = static_cast<Writer*>(self);
         writer->wal_frames_ = frames;
-        if (writer->options_.on_wal_frames) writer->options_.on_wal_frames(frames);
+        try {  // nothing may unwind through SQLite's C code
+          if (writer->options_.on_wal_frames) writer->options_.on_wal_frames(frames);
+        } catch (const std::exception& e) {
+          spdlog::error("writer: the WAL hook threw: {}", e.what());
+        }
         return SQLITE_OK;
       },
       this);
