@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "bot/messages.h"
+#include "bot/outbox_metrics.h"
 #include "bot/outbox_text.h"
 #include "bot/text.h"
 #include "store/dedupe_repo.h"
@@ -43,22 +44,6 @@ struct OutboxWorker::Decision {
 
 namespace {
 
-constexpr const char* kOutcomes[] = {"delivered", "retry", "reauth", "give_up", "dead", "merged"};
-
-const char* OutcomeLabel(DeliveryResult::Kind k) {
-  switch (k) {
-    case DeliveryResult::Kind::kDelivered:
-      return "delivered";
-    case DeliveryResult::Kind::kRetry:
-      return "retry";
-    case DeliveryResult::Kind::kReauth:
-      return "reauth";
-    case DeliveryResult::Kind::kGiveUp:
-      return "give_up";
-  }
-  return "retry";
-}
-
 DeliveryResult Failure(DeliveryResult::Kind kind, std::string error) {
   DeliveryResult r;
   r.kind = kind;
@@ -66,33 +51,22 @@ DeliveryResult Failure(DeliveryResult::Kind kind, std::string error) {
   return r;
 }
 
+// Every platform the worker was given, for the metrics to list from the start.
+std::vector<std::string> SenderPlatforms(const std::map<std::string, Sender*>& senders) {
+  std::vector<std::string> out;
+  for (const auto& [platform, sender] : senders)
+    out.push_back(platform);
+  return out;
+}
+
 }  // namespace
 
 OutboxWorker::OutboxWorker(Deps deps, Options options)
-    : d_(std::move(deps)), o_(std::move(options)), rng_(std::random_device{}()), budgets_(o_.limits) {
-  deliveries_ = &d_.metrics.AddCounter("opsbot_outbox_deliveries_total",
-                                       "Outbox delivery attempts by outcome (dead: messages that died).",
-                                       {"platform", "outcome"});
-  for (const auto& [platform, sender] : d_.senders)
-    for (const char* outcome : kOutcomes)
-      deliveries_->With({platform, outcome});
-  d_.metrics.AddGaugeFamily("opsbot_outbox_pending", "Messages waiting in the outbox.", {"platform"},
-                            [this] { return StatsSamples(0); });
-  d_.metrics.AddGaugeFamily("opsbot_outbox_oldest_pending_seconds",
-                            "Age of the oldest message waiting in the outbox (0: none).", {"platform"},
-                            [this] { return StatsSamples(1); });
-  budget_waits_ = &d_.metrics.AddCounter(
-      "opsbot_outbox_budget_waits_total",
-      "Times a destination's next message waited because every way out had spent its send budget.",
-      {"platform"});
-  for (const auto& [platform, sender] : d_.senders)
-    budget_waits_->With({platform});
-  d_.metrics.AddGaugeFamily("opsbot_send_lanes_blocked",
-                            "Send lanes (robots, apps, channels) blocked after a \"too fast\" or failures.",
-                            {"platform"}, [this] { return BlockedLaneSamples(); });
-  d_.metrics.AddGaugeFamily("opsbot_outbox_dead", "Dead outbox messages, kept until retried.", {"platform"},
-                            [this] { return StatsSamples(2); });
-}
+    : d_(std::move(deps)),
+      o_(std::move(options)),
+      metrics_(d_.metrics, d_.reads, d_.clock, SenderPlatforms(d_.senders)),
+      rng_(std::random_device{}()),
+      budgets_(o_.limits) {}
 
 Job OutboxWorker::AsJob() {
   return Job{"outbox", [this] { return NextDue(); }, [this](EpochMillis now) { Run(now); }};
@@ -217,12 +191,12 @@ void OutboxWorker::Run(EpochMillis now) {
   }
   for (const Decision& d : decisions) {
     if (!d.outcome) {  // a wait for a budget, not an attempt
-      budget_waits_->With({d.platform}).Inc();
+      metrics_.budget_waits.With({d.platform}).Inc();
       continue;
     }
-    deliveries_->With({d.platform, d.outcome}).Inc();
-    if (!d.merged.empty()) deliveries_->With({d.platform, "merged"}).Inc(d.merged.size());
-    if (d.kind == Decision::Kind::kDead) deliveries_->With({d.platform, "dead"}).Inc();
+    metrics_.deliveries.With({d.platform, d.outcome}).Inc();
+    if (!d.merged.empty()) metrics_.deliveries.With({d.platform, "merged"}).Inc(d.merged.size());
+    if (d.kind == Decision::Kind::kDead) metrics_.deliveries.With({d.platform, "dead"}).Inc();
   }
 }
 
@@ -286,7 +260,7 @@ OutboxWorker::Decision OutboxWorker::Decide(const Attempt& a) {
   d.platform = a.row.platform;
   d.at = a.finished;
   d.error = a.result.error;
-  d.outcome = OutcomeLabel(a.result.kind);
+  d.outcome = DeliveryOutcomeLabel(a.result.kind);
   const std::string& lane = a.route.lane;
   if (a.result.kind == DeliveryResult::Kind::kDelivered) {
     d.kind = Decision::Kind::kDelivered;
@@ -418,50 +392,6 @@ void OutboxWorker::Wake() {
 long OutboxWorker::PaceMs(const std::string& platform) const {
   auto it = o_.pace_ms_by_platform.find(platform);
   return it == o_.pace_ms_by_platform.end() ? o_.default_pace_ms : it->second;
-}
-
-MetricsRegistry::GaugeSamples OutboxWorker::BlockedLaneSamples() const {
-  auto rows =
-      d_.reads.Run<std::vector<BudgetState>>([](store::Connection& conn) -> Result<std::vector<BudgetState>> {
-        return store::SendBudgetRepo(conn).All();
-      });
-  if (!rows.ok()) return {};
-  const EpochMillis now = d_.clock.NowMillis();
-  std::map<std::string, double> blocked;
-  for (const auto& [platform, sender] : d_.senders)
-    blocked[platform] = 0;
-  for (const BudgetState& b : rows.value())
-    if (b.blocked_until > now) blocked[b.key.substr(0, b.key.find(':'))] += 1;
-  MetricsRegistry::GaugeSamples out;
-  for (const auto& [platform, n] : blocked)
-    out.push_back({{platform}, n});
-  return out;
-}
-
-// which: 0 pending, 1 oldest pending age in seconds, 2 dead. Every platform with a sender is listed.
-MetricsRegistry::GaugeSamples OutboxWorker::StatsSamples(int which) const {
-  auto stats = d_.reads.Run<std::vector<store::OutboxStats>>(
-      [](store::Connection& conn) -> Result<std::vector<store::OutboxStats>> {
-        return store::OutboxRepo(conn).Stats();
-      });
-  if (!stats.ok()) return {};
-  const EpochMillis now = d_.clock.NowMillis();
-  std::map<std::string, double> values;
-  for (const auto& [platform, sender] : d_.senders)
-    values[platform] = 0;
-  for (const auto& s : stats.value()) {
-    double v =
-        which == 0   ? static_cast<double>(s.pending)
-        : which == 2 ? static_cast<double>(s.dead)
-        : s.oldest_pending_created_at
-            ? static_cast<double>(std::max<EpochMillis>(0, now - *s.oldest_pending_created_at)) / 1000.0
-            : 0.0;
-    values[s.key] = v;
-  }
-  MetricsRegistry::GaugeSamples out;
-  for (const auto& [platform, v] : values)
-    out.push_back({{platform}, v});
-  return out;
 }
 
 }  // namespace opsbot

@@ -33,8 +33,8 @@
 //      store_failure_pause_ms, so a failing store cannot turn into a stream of re-sends.
 //   3. Threads: the Job's run and next_due on the runner's thread only (one at a time); RetryDead and Wake
 //      from any thread except the Writer's.
-//   4. Lifetime: the MetricsRegistry keeps gauge callbacks into this object; the worker must outlive every
-//      Render() of that registry, and the senders must outlive the worker.
+//   4. Lifetime: the MetricsRegistry keeps gauge callbacks into this object (its OutboxMetrics); the worker
+//      must outlive every Render() of that registry, and the senders must outlive the worker.
 // Units: epoch milliseconds throughout.
 #pragma once
 
@@ -50,6 +50,7 @@
 #include "bot/job_runner.h"
 #include "bot/metrics.h"
 #include "bot/outbound.h"
+#include "bot/outbox_metrics.h"
 #include "bot/route_choice.h"
 #include "bot/send_budget.h"
 #include "bot/status.h"
@@ -145,13 +146,10 @@ class OutboxWorker {
   long PaceMs(const std::string& platform) const;
   // The platforms with a Sender here.
   std::vector<std::string> Platforms() const;
-  MetricsRegistry::GaugeSamples StatsSamples(int which) const;
-  MetricsRegistry::GaugeSamples BlockedLaneSamples() const;
 
   Deps d_;
   Options o_;
-  Family<Counter>* deliveries_ = nullptr;
-  Family<Counter>* budget_waits_ = nullptr;
+  OutboxMetrics metrics_;                 // after d_, whose registry, reads and clock it takes
   EpochMillis next_housekeeping_at_ = 0;  // runner thread only
   EpochMillis paused_until_ = 0;          // runner thread only
   std::mt19937 rng_;                      // runner thread only
