@@ -51,20 +51,12 @@ DeliveryResult Failure(DeliveryResult::Kind kind, std::string error) {
   return r;
 }
 
-// Every platform the worker was given, for the metrics to list from the start.
-std::vector<std::string> SenderPlatforms(const std::map<std::string, Sender*>& senders) {
-  std::vector<std::string> out;
-  for (const auto& [platform, sender] : senders)
-    out.push_back(platform);
-  return out;
-}
-
 }  // namespace
 
 OutboxWorker::OutboxWorker(Deps deps, Options options)
     : d_(std::move(deps)),
       o_(std::move(options)),
-      metrics_(d_.metrics, d_.reads, d_.clock, SenderPlatforms(d_.senders)),
+      metrics_(d_.metrics, d_.reads, d_.clock, Platforms()),
       rng_(std::random_device{}()),
       budgets_(o_.limits) {}
 
