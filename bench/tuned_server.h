@@ -1,6 +1,6 @@
-// ServeTuned: runs a cpp-httplib server tuned exactly as opsbot's HttpServer (TCP_NODELAY, 16 workers,
-// long keep-alive, the listen backlog raised to 4,096), for the reference servers the benchmarks compare
-// opsbot with. Blocks until the server stops; returns the process exit code.
+// ServeTuned: runs a cpp-httplib server tuned exactly as opsbot's HttpServer (TCP_NODELAY, 16 workers on
+// SCHED_BATCH, long keep-alive, the listen backlog raised to 4,096), for the reference servers the benchmarks
+// compare opsbot with. Blocks until the server stops; returns the process exit code.
 #pragma once
 
 #include <httplib.h>
@@ -9,10 +9,12 @@
 #include <atomic>
 #include <iostream>
 
+#include "bot/http_worker_pool.h"
+
 inline int ServeTuned(httplib::Server& server, int port, const char* name) {
   std::atomic<int> listen_fd{-1};
   server.set_tcp_nodelay(true);
-  server.new_task_queue = [] { return new httplib::ThreadPool(16); };
+  server.new_task_queue = [] { return new opsbot::HttpWorkerPool(16, "bench-http"); };
   server.set_keep_alive_max_count(100000);
   server.set_keep_alive_timeout(5);
   server.set_socket_options([&](socket_t fd) {

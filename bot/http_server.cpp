@@ -7,6 +7,7 @@
 
 #include <chrono>
 
+#include "bot/http_worker_pool.h"
 #include "bot/json_body.h"
 
 namespace opsbot {
@@ -45,7 +46,9 @@ HttpServer::HttpServer(const HttpConfig& config, MetricsRegistry& metrics)
                                     MetricsRegistry::LatencyBounds())) {
   server_.set_tcp_nodelay(true);
   const int threads = config_.threads;
-  server_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  server_.new_task_queue = [threads] {
+    return new HttpWorkerPool(static_cast<std::size_t>(threads), "opsbot-http");
+  };
   server_.set_keep_alive_max_count(static_cast<std::size_t>(config_.keep_alive_max));
   server_.set_keep_alive_timeout(config_.keep_alive_timeout_s);
   server_.set_read_timeout(config_.read_timeout_ms / 1000, (config_.read_timeout_ms % 1000) * 1000);
