@@ -58,7 +58,10 @@ OutboxWorker::OutboxWorker(Deps deps, Options options)
       o_(std::move(options)),
       metrics_(d_.metrics, d_.reads, d_.clock, Platforms()),
       rng_(std::random_device{}()),
-      budgets_(o_.limits) {}
+      budgets_(o_.limits),
+      // A run reads at most `batch` heads and digest_max rows behind each; twice the rows of a run with one
+      // head, so that a head tried again finds its queue still parsed.
+      payloads_(2 * static_cast<std::size_t>(std::max(1, o_.digest_max) + std::max(1, o_.batch))) {}
 
 Job OutboxWorker::AsJob() {
   return Job{"outbox", [this] { return NextDue(); }, [this](EpochMillis now) { Run(now); }};
@@ -109,7 +112,7 @@ void OutboxWorker::Run(EpochMillis now) {
         decisions.clear();
         for (auto& row : repo.Ready(now, o_.batch, platforms)) {
           Attempt a;
-          a.message = OutboundMessage::FromJson(nlohmann::json::parse(row.payload, nullptr, false));
+          a.message = payloads_.Get(row.id, row.payload);
           a.row = std::move(row);
           // Routes are asked for the message as it will go: a digest's pings decide where it can go.
           MergeQueued(repo, a);
@@ -192,7 +195,7 @@ void OutboxWorker::Run(EpochMillis now) {
   }
 }
 
-void OutboxWorker::MergeQueued(store::OutboxRepo& repo, Attempt& a) const {
+void OutboxWorker::MergeQueued(store::OutboxRepo& repo, Attempt& a) {
   auto budget = o_.digest_bytes_by_platform.find(a.row.platform);
   if (!a.message || a.message->reply.whole || budget == o_.digest_bytes_by_platform.end() ||
       budget->second == 0 || o_.digest_max < 2)
@@ -200,14 +203,14 @@ void OutboxWorker::MergeQueued(store::OutboxRepo& repo, Attempt& a) const {
   OutboundMessage& digest = *a.message;
   std::vector<Reply> items = {digest.reply};
   for (const store::OutboxRow& row : repo.PendingAfter(a.row.destination, a.row.id, o_.digest_max - 1)) {
-    auto next = OutboundMessage::FromJson(nlohmann::json::parse(row.payload, nullptr, false));
+    const std::optional<OutboundMessage>& next = payloads_.Get(row.id, row.payload);
     // Only what reads right in one message: the same chat and thread, and nothing meant to be read whole.
     if (!next || next->reply.whole || next->channel != digest.channel || next->thread != digest.thread) break;
     for (const std::string& key : next->reply.mention)
       if (std::find(digest.reply.mention.begin(), digest.reply.mention.end(), key) ==
           digest.reply.mention.end())
         digest.reply.mention.push_back(key);  // a ping inside a digest still pings
-    items.push_back(std::move(next->reply));
+    items.push_back(next->reply);
     a.merged.push_back(row.id);
   }
   if (a.merged.empty()) return;

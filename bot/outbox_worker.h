@@ -51,6 +51,7 @@
 #include "bot/metrics.h"
 #include "bot/outbound.h"
 #include "bot/outbox_metrics.h"
+#include "bot/parsed_payloads.h"
 #include "bot/route_choice.h"
 #include "bot/send_budget.h"
 #include "bot/status.h"
@@ -131,7 +132,7 @@ class OutboxWorker {
   struct Decision;
 
   // Makes `a` a digest of the messages queued behind its row, when there are any that fit.
-  void MergeQueued(store::OutboxRepo& repo, Attempt& a) const;
+  void MergeQueued(store::OutboxRepo& repo, Attempt& a);
   void SendAll(std::vector<Attempt>& attempts);
   void SendOne(Attempt& a);
   Decision Decide(const Attempt& a);
@@ -155,6 +156,7 @@ class OutboxWorker {
   std::mt19937 rng_;                      // runner thread only
   SendBudgets budgets_;                   // runner thread only
   bool budgets_loaded_ = false;           // runner thread only
+  ParsedPayloads payloads_;               // runner thread only
 };
 
 }  // namespace opsbot

@@ -1,0 +1,44 @@
+// ParsedPayloads: outbox payloads already parsed, by row id, so that the OutboxWorker parses each stored
+// message once rather than once per run that reads it.
+//
+// Why: every run that tries a head reads the messages queued behind it (up to digest_max) to merge them
+// into a digest. A head that keeps failing (a revoked robot, a dead reply URL: give-up after give-up, each
+// next head merging the same queue) had the same payloads parsed again each time, up to digest_max times
+// each: measured, 80% of the runner thread under a stream of undeliverable replies.
+// An entry is the row's payload text and what it parsed to; a hit must match the text too, because SQLite
+// may give a pruned row's id to a new row. When `capacity` entries are held the map starts over (the rows
+// of one run are at most digest_max + batch). Not thread-safe: the runner thread's alone.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "bot/outbound.h"
+
+namespace opsbot {
+
+class ParsedPayloads {
+ public:
+  explicit ParsedPayloads(std::size_t capacity) : capacity_(capacity) {}
+
+  // The message stored as `payload` in row `id` (nullopt: not a readable message). The reference is valid
+  // until the next call.
+  const std::optional<OutboundMessage>& Get(std::int64_t id, const std::string& payload);
+
+  std::size_t size() const { return entries_.size(); }
+  std::uint64_t parses() const { return parses_; }  // payloads actually parsed, for tests
+
+ private:
+  struct Entry {
+    std::string payload;
+    std::optional<OutboundMessage> message;
+  };
+  std::size_t capacity_;
+  std::unordered_map<std::int64_t, Entry> entries_;
+  std::uint64_t parses_ = 0;
+};
+
+}  // namespace opsbot
