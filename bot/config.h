@@ -109,6 +109,8 @@ struct WeComConfig {
   // A group's chatid → its robots' webhook keys (secret); messages are spread over them.
   std::map<std::string, std::vector<std::string>> robot_keys;
   std::string api_base = "https://qyapi.weixin.qq.com";
+  // A smart bot reply may go to a message's response_url (a URL in the encrypted body) only on these hosts.
+  std::vector<std::string> response_url_hosts = {"qyapi.weixin.qq.com"};
   long pace_ms =
       0;  // least gap between two messages to one chat; the send budgets (outbox.limits) pace robots
 

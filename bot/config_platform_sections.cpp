@@ -34,6 +34,22 @@ std::optional<std::string> BaseUrl(const YamlMap& m, YamlWalker& w, std::string_
   return url;
 }
 
+// `key`: a list of host names (no scheme, port or path) that replaces `hosts` when given.
+void ReadHosts(const YamlMap& m, YamlWalker& w, std::string_view key, const char* example,
+               std::vector<std::string>& hosts) {
+  auto field = m.Get(key);
+  if (!field) return;
+  hosts.clear();
+  for (const YamlField& item : w.AsList(*field)) {
+    auto s = w.AsScalar(item);
+    if (!s) continue;
+    if (s->text.empty() || s->text.find_first_of("/:@ ") != std::string::npos)
+      w.Error(*s, std::string("a host name, e.g. ") + example + ", not " + YamlWalker::Quote(*s));
+    else
+      hosts.push_back(s->text);
+  }
+}
+
 // "<platform>: off (reason; reason)" when credentials are missing; clears what was read.
 bool SwitchedOn(const char* platform, const std::vector<std::string>& reasons,
                 std::vector<std::string>& notices) {
@@ -123,17 +139,7 @@ void ReadDingTalkSection(const YamlMap& top, YamlWalker& w, const std::vector<Ch
                               "access_token", "secret", notices))
       dingtalk.robots[r.chat_handle].push_back({r.secret, r.second_secret});
   }
-  if (auto hosts = m->Get("session_webhook_hosts")) {
-    dingtalk.session_webhook_hosts.clear();
-    for (const YamlField& item : w.AsList(*hosts)) {
-      auto s = w.AsScalar(item);
-      if (!s) continue;
-      if (s->text.empty() || s->text.find_first_of("/:@ ") != std::string::npos)
-        w.Error(*s, "a host name, e.g. oapi.dingtalk.com, not " + YamlWalker::Quote(*s));
-      else
-        dingtalk.session_webhook_hosts.push_back(s->text);
-    }
-  }
+  ReadHosts(*m, w, "session_webhook_hosts", "oapi.dingtalk.com", dingtalk.session_webhook_hosts);
   if (auto v = w.Integer(*m, "window_ms", 1000, 24LL * 3600 * 1000)) dingtalk.window_ms = *v;
   if (auto v = w.Integer(*m, "pace_ms", 1, 3600000)) dingtalk.pace_ms = static_cast<long>(*v);
   std::vector<std::string> reasons;
@@ -153,9 +159,10 @@ void ReadWeComSection(const YamlMap& top, YamlWalker& w, const std::vector<ChatC
     return;
   }
   auto m = w.AsMap(*field, {"corp_id", "agent_id", "secret", "token", "aes_key", "bot_token", "bot_aes_key",
-                            "robots", "api_base", "pace_ms"});
+                            "robots", "api_base", "pace_ms", "response_url_hosts"});
   if (!m) return;
   if (auto url = BaseUrl(*m, w, "api_base")) wecom.api_base = *url;
+  ReadHosts(*m, w, "response_url_hosts", "qyapi.weixin.qq.com", wecom.response_url_hosts);
   if (auto v = w.Integer(*m, "pace_ms", 1, 3600000)) wecom.pace_ms = static_cast<long>(*v);
   // An EncodingAESKey is 43 letters and digits; anything else is an error (not echoed: it is a secret).
   auto aes_key_ok = [&](std::string_view key, const std::string& value) {

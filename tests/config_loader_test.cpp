@@ -295,6 +295,26 @@ wecom:
   EXPECT_NE(Errors(no_chat).find("wecom.robots[0].chat"), std::string::npos) << Errors(no_chat);
 }
 
+TEST(ConfigLoaderTest, WeComResponseUrlHostsDefaultToWeComsOwnAndTakeOnlyHostNames) {
+  ConfigLoad none = Load("wecom: {pace_ms: 50}\n");
+  ASSERT_TRUE(none.config) << Errors(none);
+  EXPECT_EQ(none.config->wecom.response_url_hosts, (std::vector<std::string>{"qyapi.weixin.qq.com"}));
+
+  ConfigLoad listed = Load("wecom: {response_url_hosts: [qyapi.weixin.qq.com, 127.0.0.1]}\n");
+  ASSERT_TRUE(listed.config) << Errors(listed);
+  EXPECT_EQ(listed.config->wecom.response_url_hosts,
+            (std::vector<std::string>{"qyapi.weixin.qq.com", "127.0.0.1"}));
+
+  ConfigLoad empty = Load("wecom: {response_url_hosts: []}\n");  // never reply by a response_url
+  ASSERT_TRUE(empty.config) << Errors(empty);
+  EXPECT_TRUE(empty.config->wecom.response_url_hosts.empty());
+
+  ConfigLoad bad = Load("wecom: {response_url_hosts: [\"https://qyapi.weixin.qq.com/\"]}\n");
+  EXPECT_FALSE(bad.config);
+  EXPECT_NE(Errors(bad).find("wecom.response_url_hosts[0]"), std::string::npos) << Errors(bad);
+  EXPECT_NE(Errors(bad).find("e.g. qyapi.weixin.qq.com"), std::string::npos) << Errors(bad);
+}
+
 TEST(ConfigLoaderTest, OutboxLimitsAndSeveralRobotsForOneChat) {
   ConfigLoad ok = Load(R"yaml(chats:
   - {id: ops, name: Ops, wecom: wr1, dingtalk: cid1}

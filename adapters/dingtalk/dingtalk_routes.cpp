@@ -5,7 +5,7 @@
 #include "adapters/dingtalk/dingtalk_inbound.h"
 #include "adapters/dingtalk/dingtalk_signature.h"
 #include "bot/json_body.h"
-#include "bot/text.h"
+#include "bot/url_host.h"
 
 namespace opsbot {
 namespace {
@@ -43,7 +43,7 @@ void Callback(const DingTalkRouteDeps& d, const httplib::Request& req, httplib::
   m.reply_via_outbox = true;
   m.reply_platform = "dingtalk";
   m.reply_channel = in->group ? "group:" + in->conversation_id : "user:" + m.user;
-  if (SessionWebhookAllowed(in->session_webhook, c.session_webhook_hosts)) {
+  if (UrlOnHosts(in->session_webhook, c.session_webhook_hosts)) {
     m.reply_url = in->session_webhook;
     m.reply_url_expires = in->session_webhook_expires;
   } else if (!in->session_webhook.empty()) {
@@ -60,24 +60,6 @@ void Callback(const DingTalkRouteDeps& d, const httplib::Request& req, httplib::
 }
 
 }  // namespace
-
-bool SessionWebhookAllowed(const std::string& url, const std::vector<std::string>& hosts) {
-  std::string scheme = url.rfind("https://", 0) == 0  ? "https://"
-                       : url.rfind("http://", 0) == 0 ? "http://"
-                                                      : "";
-  if (scheme.empty()) return false;
-  std::string rest = url.substr(scheme.size());
-  std::string authority = rest.substr(0, rest.find_first_of("/?#"));
-  if (authority.find('@') != std::string::npos || authority.empty()) return false;
-  std::string host = ToLowerAscii(authority.substr(
-      0, authority.rfind(':') == std::string::npos ? authority.size() : authority.rfind(':')));
-  for (const std::string& allowed : hosts) {
-    if (host != ToLowerAscii(allowed)) continue;
-    // Plain http only to a loopback test server, never across a network.
-    return scheme == "https://" || host == "127.0.0.1" || host == "localhost";
-  }
-  return false;
-}
 
 void RegisterDingTalkRoutes(HttpServer& server, DingTalkRouteDeps deps) {
   auto d = std::make_shared<DingTalkRouteDeps>(std::move(deps));

@@ -5,9 +5,10 @@
 // app's key → 401. DingTalk signs only the timestamp, so each (timestamp, sign) pair is accepted for one
 // msgId only: the same pair with another msgId → 401 (a captured header pair carrying another body); with
 // the same msgId it is a redelivery, which the Router drops by its dedupe key. Both keys are stored in the
-// command's own transaction (InboundMessage::one_use_key); a message opsbot ignores claims its pair alone. The reply goes through the outbox: to the message's sessionWebhook when it
-// is on an allow-listed host (the body is unsigned: opsbot never posts to an arbitrary URL from it), else
-// through the OpenAPI (DingTalkSender). Every answer within 2.5 s; a slow command replies late.
+// command's own transaction (InboundMessage::one_use_key); a message opsbot ignores claims its pair alone.
+// The reply goes through the outbox: to the message's sessionWebhook when it is on an allow-listed host (the
+// body is unsigned: opsbot never posts to an arbitrary URL from it), else through the OpenAPI
+// (DingTalkSender). Every answer within 2.5 s; a slow command replies late.
 #pragma once
 
 #include <functional>
@@ -34,9 +35,5 @@ struct DingTalkRouteDeps {
 };
 
 void RegisterDingTalkRoutes(HttpServer& server, DingTalkRouteDeps deps);
-
-// Whether `url` is https:// (or http:// for a host on the list that is a loopback test address) on one of
-// `hosts`, compared case-insensitively, with no user info.
-bool SessionWebhookAllowed(const std::string& url, const std::vector<std::string>& hosts);
 
 }  // namespace opsbot

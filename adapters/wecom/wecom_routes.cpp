@@ -9,6 +9,7 @@
 #include "bot/crypto.h"
 #include "bot/json_body.h"
 #include "bot/url_encoding.h"
+#include "bot/url_host.h"
 
 namespace opsbot {
 namespace {
@@ -90,7 +91,8 @@ void Verify(const WeComRouteDeps& d, Part part, const httplib::Request& req, htt
 }
 
 void Receive(const WeComRouteDeps& d, Part part, const httplib::Request& req, httplib::Response& res) {
-  Keys k = KeysOf(d.config(), part);
+  const WeComConfig c = d.config();
+  Keys k = KeysOf(c, part);
   if (!k.enabled) return SendJson(res, 404, JsonError("not_found", "WeCom is not configured"));
   auto encrypt = part == Part::kApp ? WeComXmlEnvelope(req.body) : WeComJsonEnvelope(req.body);
   if (!encrypt.ok()) return SendJson(res, 400, JsonError("bad_request", encrypt.status().message()));
@@ -108,9 +110,12 @@ void Receive(const WeComRouteDeps& d, Part part, const httplib::Request& req, ht
   m.reply_via_outbox = true;
   m.reply_platform = "wecom";
   m.reply_channel = in->group ? "group:" + in->chat_id : "user:" + m.user;
-  if (!in->response_url.empty()) {
+  if (UrlOnHosts(in->response_url, c.response_url_hosts)) {
     m.reply_url = in->response_url;
     m.reply_url_expires = d.clock.NowMillis() + kResponseUrlLifeMs;
+  } else if (!in->response_url.empty()) {
+    // Not logged: the URL carries a one-use credential.
+    spdlog::warn("wecom: a response_url off the allow-list was ignored (wecom.response_url_hosts)");
   }
   m.answer_within_ms = kAnswerWithinMs;
   Reply reply = d.handle(m);

@@ -170,15 +170,17 @@ class FakeWeCom {
 // and a short wait after a rate-limit errcode.
 std::string WeComConfig(const OpsbotEnv& env, const FakeWeCom& fake) {
   std::string yaml = ServeConfig(env);
-  for (auto [from, to] : {std::pair<std::string, std::string>{R"(\$\{OPSBOT_WECOM_CORP_ID\})", kCorpId},
-                          {R"(\$\{OPSBOT_WECOM_SECRET\})", kAppSecret},
-                          {R"(\$\{OPSBOT_WECOM_TOKEN\})", kAppToken},
-                          {R"(\$\{OPSBOT_WECOM_AES_KEY\})", kAppAesKey},
-                          {R"(\$\{OPSBOT_WECOM_BOT_TOKEN\})", kBotToken},
-                          {R"(\$\{OPSBOT_WECOM_BOT_AES_KEY\})", kBotAesKey},
-                          {R"(\$\{OPSBOT_WECOM_ROBOT_OPS_CN\})", kRobotKey},
-                          {"api_base: https://qyapi.weixin.qq.com",
-                           "api_base: " + fake.base() + "\n  pace_ms: " + std::to_string(kPaceMs)}}) {
+  for (auto [from, to] :
+       {std::pair<std::string, std::string>{R"(\$\{OPSBOT_WECOM_CORP_ID\})", kCorpId},
+        {R"(\$\{OPSBOT_WECOM_SECRET\})", kAppSecret},
+        {R"(\$\{OPSBOT_WECOM_TOKEN\})", kAppToken},
+        {R"(\$\{OPSBOT_WECOM_AES_KEY\})", kAppAesKey},
+        {R"(\$\{OPSBOT_WECOM_BOT_TOKEN\})", kBotToken},
+        {R"(\$\{OPSBOT_WECOM_BOT_AES_KEY\})", kBotAesKey},
+        {R"(\$\{OPSBOT_WECOM_ROBOT_OPS_CN\})", kRobotKey},
+        {"api_base: https://qyapi.weixin.qq.com",
+         "api_base: " + fake.base() + "\n  pace_ms: " + std::to_string(kPaceMs)},
+        {R"(response_url_hosts: \[qyapi\.weixin\.qq\.com\])", "response_url_hosts: [127.0.0.1]"}}) {
     std::string next = std::regex_replace(yaml, std::regex(from), to);
     EXPECT_NE(next, yaml) << "the demo config no longer has " << from;
     yaml = next;
@@ -351,9 +353,20 @@ TEST_F(WeComE2E, InAGroupAPingGoesThroughTheRobotAndAnAnswerThroughItsResponseUr
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   ASSERT_TRUE(fake_.WaitForOk("/cgi-bin/webhook/send", 2));
+  // A response_url off wecom.response_url_hosts is never called: the answer goes by the robot.
+  // (The same fake by another name: without the list, the sender would call it.)
+  std::string off_list = fake_.base() + "/bot/response?id=r4";
+  off_list.replace(off_list.find("127.0.0.1"), 9, "localhost");
+  r = PostBot(*server_, "b4", "ticket list", off_list);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  ASSERT_TRUE(fake_.WaitForOk("/cgi-bin/webhook/send", 3));
+  server_->ReadLog(300);
+  EXPECT_THAT(server_->process().err(), HasSubstr("a response_url off the allow-list was ignored"));
+  EXPECT_THAT(server_->process().err(), Not(HasSubstr("id=r4")));  // it carries a one-use credential
   EXPECT_EQ(server_->Stop(), 0);
   EXPECT_EQ(fake_.Calls("/bot/response").size(), 2u);
-  EXPECT_EQ(fake_.Calls("/cgi-bin/webhook/send").size(), 2u);
+  EXPECT_EQ(fake_.Calls("/cgi-bin/webhook/send").size(), 3u);
 }
 
 TEST_F(WeComE2E, SomeoneWithNoWeComAccountIsNamedAndTheReplySaysWhyTheyWereNotPinged) {
