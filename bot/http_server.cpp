@@ -91,7 +91,8 @@ HttpServer::~HttpServer() {
 
 void HttpServer::Add(HttpRoute route) {
   bool literal = route.path.find_first_of(R"(\^$.|?*+()[]{})") == std::string::npos;
-  auto entry = std::make_unique<Entry>(Entry{route, std::regex(route.path), literal});
+  auto entry =
+      std::make_unique<Entry>(Entry{route, literal ? std::regex() : std::regex(route.path), literal});
   Entry* e = entry.get();
   routes_.push_back(std::move(entry));
   Histogram& timer = latency_.With({route.name});

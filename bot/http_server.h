@@ -51,8 +51,8 @@ class HttpServer {
  private:
   struct Entry {
     HttpRoute route;
-    std::regex re;
-    bool literal;  // the path has no regex syntax: compared as a string (std::regex costs µs per route)
+    std::regex re;  // empty for a literal path
+    bool literal;   // the path has no regex syntax: compared as a string (std::regex costs µs per route)
   };
   httplib::Server::HandlerResponse PreRoute(const httplib::Request& req, httplib::Response& res);
   const Entry* Find(const std::string& method, const std::string& path, std::string* allow) const;
