@@ -131,6 +131,7 @@ Status Router::RunWriteJob(WriteJob& job, store::Connection& conn) const {
   }
   conn.Step("SAVEPOINT command");
   job.answer = Answer(msg, job.tokens, job.match, *job.config, conn, job.lang);
+  if (job.match) job.answer->command = job.match->spec->id;  // kept in a queued reply's stored payload too
   if (job.answer->outcome != Outcome::kOk) conn.Step("ROLLBACK TO command");
   conn.Step("RELEASE command");
   // Decided here, inside the transaction: the reply goes back to a caller still waiting, or else into the

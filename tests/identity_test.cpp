@@ -133,6 +133,7 @@ TEST_F(IdentityTest, SomeoneOnlySeenOnDingTalkIsNamedNotPingedOnWeComUntilBoundT
   ASSERT_EQ(SayInWeComGroup("wang.w", "ticket new disk full @zhang").outcome, Outcome::kOk);
   OutboundMessage before = LastQueued();
   EXPECT_EQ(before.destination, "wecom:group:wrOPS");
+  EXPECT_EQ(before.reply.command, "ticket.new");  // which command a queued reply answers is kept with it
   EXPECT_THAT(before.reply.text, HasSubstr("@zhang was named but not pinged"));
   EXPECT_THAT(before.reply.text, HasSubstr("bind wecom"));
 
