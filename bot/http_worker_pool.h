@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <string>
 #include <utility>
 
 namespace opsbot {
@@ -25,7 +26,7 @@ namespace opsbot {
 class HttpWorkerPool final : public httplib::TaskQueue {
  public:
   // `name`: at most 15 bytes (the kernel's limit for a thread name).
-  HttpWorkerPool(std::size_t threads, const char* name) : pool_(threads), name_(name) {}
+  HttpWorkerPool(std::size_t threads, std::string name) : name_(std::move(name)), pool_(threads) {}
 
   void enqueue(std::function<void()> fn) override {
     pool_.enqueue([this, fn = std::move(fn)] {
@@ -40,13 +41,13 @@ class HttpWorkerPool final : public httplib::TaskQueue {
     thread_local bool set_up = false;
     if (set_up) return;
     set_up = true;
-    pthread_setname_np(pthread_self(), name_);
+    pthread_setname_np(pthread_self(), name_.c_str());
     sched_param param{};
     pthread_setschedparam(pthread_self(), SCHED_BATCH, &param);
   }
 
+  const std::string name_;  // before pool_: its workers read it
   httplib::ThreadPool pool_;
-  const char* name_;
 };
 
 }  // namespace opsbot

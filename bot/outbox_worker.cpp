@@ -59,9 +59,9 @@ OutboxWorker::OutboxWorker(Deps deps, Options options)
       metrics_(d_.metrics, d_.reads, d_.clock, Platforms()),
       rng_(std::random_device{}()),
       budgets_(o_.limits),
-      // A run reads at most `batch` heads and digest_max rows behind each; twice the rows of a run with one
-      // head, so that a head tried again finds its queue still parsed.
-      payloads_(2 * static_cast<std::size_t>(std::max(1, o_.digest_max) + std::max(1, o_.batch))) {}
+      // Room for 4 destinations' full queues (~2,300 messages: a few MB); past it, parsing is as it was
+      // without it.
+      payloads_(4 * static_cast<std::size_t>(std::max(1, o_.digest_max) + std::max(1, o_.batch))) {}
 
 Job OutboxWorker::AsJob() {
   return Job{"outbox", [this] { return NextDue(); }, [this](EpochMillis now) { Run(now); }};
@@ -105,6 +105,7 @@ void OutboxWorker::Run(EpochMillis now) {
   if (!budgets_loaded_ && !LoadBudgets()) return Pause(now);
   if (d_.limits) budgets_.SetLimits(d_.limits());
   std::vector<Decision> decisions;  // the heads that wait for a budget, then every attempt's outcome
+  payloads_.BeginRun();
   auto loaded =
       d_.reads.Run<std::vector<Attempt>>([&](store::Connection& conn) -> Result<std::vector<Attempt>> {
         store::OutboxRepo repo(conn);

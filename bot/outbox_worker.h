@@ -127,6 +127,10 @@ class OutboxWorker {
   // from `u` in [-1, 1]: min(backoff_max, base * 2^(attempts-1)) * (1 + jitter * u) (bot/route_choice.h).
   long BackoffMs(int attempts, double u) const;
 
+  // Stored messages parsed so far (each row's payload is parsed once while it is read run after run: see
+  // bot/parsed_payloads.h). The runner thread's; for tests.
+  std::uint64_t PayloadsParsed() const { return payloads_.parses(); }
+
  private:
   struct Attempt;
   struct Decision;

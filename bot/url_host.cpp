@@ -9,6 +9,8 @@ bool UrlOnHosts(const std::string& url, const std::vector<std::string>& hosts) {
                        : url.rfind("http://", 0) == 0 ? "http://"
                                                       : "";
   if (scheme.empty()) return false;
+  for (unsigned char c : url)
+    if (c <= ' ' || c >= 0x7f) return false;
   std::string rest = url.substr(scheme.size());
   std::string authority = rest.substr(0, rest.find_first_of("/?#"));
   if (authority.find('@') != std::string::npos || authority.empty()) return false;

@@ -1,7 +1,7 @@
-// UrlOnHosts: whether a URL a platform put in a message body may be called back. Such URLs (DingTalk's
-// sessionWebhook, the WeCom smart bot's response_url) are signed or encrypted with the rest of the message,
-// so only the platform, or someone holding its key, can choose them; the host list keeps a leaked key from
-// turning opsbot into a proxy onto the internal network.
+// UrlOnHosts: whether a URL a platform put in a message body may be called back: DingTalk's sessionWebhook
+// (in a body DingTalk does not sign: only the timestamp header is), the WeCom smart bot's response_url (in
+// the encrypted message, so anyone holding the callback key can choose it). The host list keeps a forged or
+// replayed body, or a leaked key, from turning opsbot into a client of any host it can reach.
 #pragma once
 
 #include <string>
@@ -9,8 +9,9 @@
 
 namespace opsbot {
 
-// Whether `url` is https:// on one of `hosts` (compared case-insensitively), with no user info. Plain
-// http:// only for a listed loopback host (127.0.0.1, localhost: a test's fake), never across a network.
+// Whether `url` is https:// on one of `hosts` (compared case-insensitively), with no user info and nothing
+// but visible ASCII (no space or control character a request line could be split on). Plain http:// only
+// for a listed loopback host (127.0.0.1, localhost: a test's fake), never across a network.
 bool UrlOnHosts(const std::string& url, const std::vector<std::string>& hosts);
 
 }  // namespace opsbot

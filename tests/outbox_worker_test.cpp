@@ -410,6 +410,25 @@ TEST_F(OutboxWorkerTest, ADigestTooBigListsFirstLinesAndStopsAtAnotherThreadAndA
   }
 }
 
+TEST_F(OutboxWorkerTest, QueuesWhoseHeadsDieOneAfterAnotherHaveEachMessageParsedOnce) {
+  // Each head is refused for good; the next head then merges the same queue again (a digest is tried
+  // whole). Three such queues at once: every stored message is still parsed once, not once per head.
+  auto o = Defaults();
+  o.pace_ms_by_platform = {{"slack", 0}};
+  o.digest_bytes_by_platform = {{"slack", 4000}};
+  Start(o);
+  const std::vector<std::string> chats = {"slack:A", "slack:B", "slack:C"};
+  for (const auto& chat : chats) {
+    sender_.Fallback(chat, Result_(kGiveUp, "channel_not_found"));
+    for (int i = 0; i < 30; ++i)
+      Enqueue(chat, "alert " + std::to_string(i));
+  }
+  Drive(60 * 60 * 1000);
+  for (const auto& chat : chats)
+    EXPECT_EQ(sender_.SentTo(chat).size(), 30u) << chat;  // every head was tried, each once
+  EXPECT_EQ(worker_->PayloadsParsed(), 90u);  // without the cache: 30 + 29 + ... + 1 = 465 per queue
+}
+
 TEST_F(OutboxWorkerTest, ALaneSendsNoMoreThanItsBudgetInAnyWindowAndTheRestWaitsAsDigests) {
   auto o = Defaults();
   o.pace_ms_by_platform = {{"slack", 0}};

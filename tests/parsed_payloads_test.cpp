@@ -60,5 +60,22 @@ TEST(ParsedPayloadsTest, AFullCacheStartsOverAndStillAnswersRight) {
   EXPECT_EQ(cache.parses(), 5u);
 }
 
+TEST(ParsedPayloadsTest, WhatTwoRunsInARowDidNotReadIsForgotten) {
+  ParsedPayloads cache(16);
+  cache.BeginRun();
+  cache.Get(1, Payload("one"));
+  cache.Get(2, Payload("two"));
+  cache.BeginRun();
+  cache.Get(1, Payload("one"));  // read again: kept
+  EXPECT_EQ(cache.size(), 2u);   // 2 was read by the run before: kept too, for now
+  cache.BeginRun();
+  EXPECT_EQ(cache.size(), 1u);  // 2 was read by neither of the last two runs
+  cache.Get(1, Payload("one"));
+  EXPECT_EQ(cache.parses(), 2u);
+  cache.BeginRun();
+  cache.BeginRun();
+  EXPECT_EQ(cache.size(), 0u);
+}
+
 }  // namespace
 }  // namespace opsbot

@@ -26,6 +26,16 @@ TEST(UrlOnHostsTest, AnyOtherHostIsRefusedHoweverItIsDressedUp) {
   EXPECT_FALSE(UrlOnHosts("https://qyapi.weixin.qq.com/x", {}));  // an empty list allows nothing
 }
 
+TEST(UrlOnHostsTest, ASpaceOrAControlCharacterAnywhereIsRefused) {
+  // A CR/LF in the path would split the request line into a second header the platform never sent.
+  EXPECT_FALSE(UrlOnHosts("https://qyapi.weixin.qq.com/x\r\nX-Injected: 1", kWeCom));
+  EXPECT_FALSE(UrlOnHosts("https://qyapi.weixin.qq.com/a b", kWeCom));
+  EXPECT_FALSE(UrlOnHosts("https://qyapi.weixin.qq.com/x\t", kWeCom));
+  EXPECT_FALSE(UrlOnHosts(std::string("https://qyapi.weixin.qq.com/x\0y", 31), kWeCom));
+  EXPECT_FALSE(UrlOnHosts("https://qyapi.weixin.qq.com/路径", kWeCom));  // percent-encode, as platforms do
+  EXPECT_TRUE(UrlOnHosts("https://qyapi.weixin.qq.com/x?a=%E8%B7%AF&b=1", kWeCom));
+}
+
 TEST(UrlOnHostsTest, PlainHttpOnlyToAListedLoopbackHost) {
   EXPECT_FALSE(UrlOnHosts("http://qyapi.weixin.qq.com/x", kWeCom));
   EXPECT_FALSE(UrlOnHosts("ftp://qyapi.weixin.qq.com/x", kWeCom));

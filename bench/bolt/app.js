@@ -1,7 +1,7 @@
-// Slack Bolt answering the signed slash command bench/slack_bench sends, as opsbot's /slack/commands does,
-// but keeping nothing: a counter in memory stands in for the ticket. bench/run_slack measures it beside
-// opsbot and the bare cpp-httplib ceiling, with the same load generator, in the same run.
-//   node bench/bolt/app.js PORT        (OPSBOT_SLACK_SIGNING_SECRET: the secret slack_bench signs with)
+// Slack Bolt answering the signed slash command the benchmarks send, as opsbot's /slack/commands does, but
+// keeping nothing: a counter in memory stands in for the ticket. bench/run_slack (slack_bench) and bench/run
+// (wrk) measure it beside opsbot and the bare cpp-httplib ceiling, with the same client, in the same run.
+//   node bench/bolt/app.js PORT        (OPSBOT_SLACK_SIGNING_SECRET: the secret the requests are signed with)
 const { App, LogLevel } = require('@slack/bolt');
 
 const port = Number(process.argv[2] || 18293);
