@@ -67,6 +67,8 @@ struct SlackConfig {
   std::string api_base = "https://slack.com/api";
   long pace_ms = 1000;  // at most one message per channel per pace (Slack: about 1 per second per channel)
   std::string proxy;    // outbound HTTP(S) proxy, "http://host:port"; empty: none
+  // A slash command's reply may go to its response_url (a URL in the signed form) only on these hosts.
+  std::vector<std::string> response_url_hosts = {"hooks.slack.com"};
 };
 
 // A DingTalk custom group robot (自定义机器人): POST oapi_base/robot/send?access_token=..., signed with its

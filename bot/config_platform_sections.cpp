@@ -109,9 +109,11 @@ void ReadSlackSection(const YamlMap& top, YamlWalker& w, SlackConfig& slack,
     notices.push_back("slack: off (not configured)");
     return;
   }
-  auto m = w.AsMap(*field, {"signing_secret", "bot_token", "api_base", "pace_ms", "proxy"});
+  auto m =
+      w.AsMap(*field, {"signing_secret", "bot_token", "api_base", "pace_ms", "proxy", "response_url_hosts"});
   if (!m) return;
   if (auto url = BaseUrl(*m, w, "api_base")) slack.api_base = *url;
+  ReadHosts(*m, w, "response_url_hosts", "hooks.slack.com", slack.response_url_hosts);
   ReadSlackDelivery(*m, w, slack);
   std::vector<std::string> reasons;
   w.Secret(*m, "signing_secret", &slack.signing_secret, &reasons);

@@ -11,7 +11,8 @@
 
 namespace opsbot {
 
-// `slack`: api_base, pace_ms, proxy, and the two secrets; adds "slack: off (...)" to `notices` when off.
+// `slack`: api_base, pace_ms, proxy, response_url_hosts, and the two secrets; adds "slack: off (...)" to
+// `notices` when off.
 void ReadSlackSection(const YamlMap& top, YamlWalker& w, SlackConfig& slack,
                       std::vector<std::string>& notices);
 
@@ -23,8 +24,8 @@ void ReadDingTalkSection(const YamlMap& top, YamlWalker& w, const std::vector<Ch
 
 // `wecom`: the app (corp_id, agent_id, secret, token, aes_key) and the smart bot (bot_token, bot_aes_key),
 // each on when all of its own are set; `robots` maps chat ids declared under `chats` (with a wecom chatid)
-// to group robot webhook keys; api_base, pace_ms, response_url_hosts. Reads `chats` from `config`, which must be read already.
-// Adds "wecom app: off (...)" / "wecom bot: off (...)" to `notices`.
+// to group robot webhook keys; api_base, pace_ms, response_url_hosts. Reads `chats` from `config`, which must
+// be read already. Adds "wecom app: off (...)" / "wecom bot: off (...)" to `notices`.
 void ReadWeComSection(const YamlMap& top, YamlWalker& w, const std::vector<ChatConfig>& chats,
                       WeComConfig& wecom, std::vector<std::string>& notices);
 

@@ -88,7 +88,8 @@ int RunServer(App& app, const ServeOptions& options) {
                                },
                                [&app](const InboundMessage& m) { return app.router().Handle(m); },
                                [&app](const Reply& r) { return app.RenderForSlack(r); }, app.clock(),
-                               [&app](InboundMessage& m) { app.DescribeSlackUser(m); }});
+                               [&app](InboundMessage& m) { app.DescribeSlackUser(m); },
+                               [&app] { return app.config().Get()->slack.response_url_hosts; }});
 
   RegisterDingTalkRoutes(server, {[&app] { return app.config().Get()->dingtalk; },
                                   [&app](const InboundMessage& m) { return app.router().Handle(m); },

@@ -1,7 +1,8 @@
 // UrlOnHosts: whether a URL a platform put in a message body may be called back: DingTalk's sessionWebhook
 // (in a body DingTalk does not sign: only the timestamp header is), the WeCom smart bot's response_url (in
-// the encrypted message, so anyone holding the callback key can choose it). The host list keeps a forged or
-// replayed body, or a leaked key, from turning opsbot into a client of any host it can reach.
+// the encrypted message) and a Slack slash command's response_url (in the signed form), which anyone holding
+// the callback key or signing secret can choose. The host list keeps a forged body, or a leaked key, from
+// turning opsbot into a client of any host it can reach.
 #pragma once
 
 #include <string>

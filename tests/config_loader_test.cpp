@@ -315,6 +315,19 @@ TEST(ConfigLoaderTest, WeComResponseUrlHostsDefaultToWeComsOwnAndTakeOnlyHostNam
   EXPECT_NE(Errors(bad).find("e.g. qyapi.weixin.qq.com"), std::string::npos) << Errors(bad);
 }
 
+TEST(ConfigLoaderTest, SlackResponseUrlHostsDefaultToSlacksOwnAndTakeOnlyHostNames) {
+  ConfigLoad none = Load("slack: {pace_ms: 50}\n");
+  ASSERT_TRUE(none.config) << Errors(none);
+  EXPECT_EQ(none.config->slack.response_url_hosts, (std::vector<std::string>{"hooks.slack.com"}));
+  ConfigLoad listed = Load("slack: {response_url_hosts: [hooks.slack.com, 127.0.0.1]}\n");
+  ASSERT_TRUE(listed.config) << Errors(listed);
+  EXPECT_EQ(listed.config->slack.response_url_hosts,
+            (std::vector<std::string>{"hooks.slack.com", "127.0.0.1"}));
+  ConfigLoad bad = Load("slack: {response_url_hosts: [\"hooks.slack.com:443\"]}\n");
+  EXPECT_FALSE(bad.config);
+  EXPECT_NE(Errors(bad).find("slack.response_url_hosts[0]"), std::string::npos) << Errors(bad);
+}
+
 TEST(ConfigLoaderTest, OutboxLimitsAndSeveralRobotsForOneChat) {
   ConfigLoad ok = Load(R"yaml(chats:
   - {id: ops, name: Ops, wecom: wr1, dingtalk: cid1}

@@ -5,6 +5,7 @@
 #include "adapters/slack/slack_inbound.h"
 #include "adapters/slack/slack_signature.h"
 #include "bot/json_body.h"
+#include "bot/url_host.h"
 
 namespace opsbot {
 namespace {
@@ -62,6 +63,12 @@ void Commands(const SlackRouteDeps& d, const httplib::Request& req, httplib::Res
   if (in->kind != SlackInbound::kMessage) {
     res.status = 200;
     return;
+  }
+  std::string& url = in->message.reply_url;
+  if (!url.empty() && d.response_url_hosts && !UrlOnHosts(url, d.response_url_hosts())) {
+    // Not logged: the URL carries a one-use credential. A late reply then goes to the channel.
+    spdlog::warn("slack: a response_url off the allow-list was ignored (slack.response_url_hosts)");
+    url.clear();
   }
   if (d.describe_user) d.describe_user(in->message);
   Reply reply = d.handle(in->message);

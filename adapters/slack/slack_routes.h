@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "bot/clock.h"
 #include "bot/http_server.h"
@@ -28,6 +29,8 @@ struct SlackRouteDeps {
   const Clock& clock;
   // Fills what Slack says of a sender the store does not know (SlackUserDirectory); may be empty.
   std::function<void(InboundMessage&)> describe_user = nullptr;
+  // The hosts a slash command's response_url may be on (slack.response_url_hosts); empty function: any.
+  std::function<std::vector<std::string>()> response_url_hosts = nullptr;
 };
 
 void RegisterSlackRoutes(HttpServer& server, SlackRouteDeps deps);

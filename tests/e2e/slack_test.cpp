@@ -27,7 +27,10 @@ std::string SlackConfig(const OpsbotEnv& env, const FakeSlack& fake, int pace_ms
   std::string yaml = ServeConfig(env);
   yaml = std::regex_replace(yaml, std::regex("api_base: https://slack.com/api"),
                             "api_base: " + fake.api_base() + "\n  pace_ms: " + std::to_string(pace_ms));
-  return yaml + "\noutbox:\n  max_attempts: 20\n";
+  std::string listed = std::regex_replace(yaml, std::regex(R"(response_url_hosts: \[hooks\.slack\.com\])"),
+                                          "response_url_hosts: [127.0.0.1]");
+  EXPECT_NE(listed, yaml) << "the demo config no longer lists slack.response_url_hosts";
+  return listed + "\noutbox:\n  max_attempts: 20\n";
 }
 
 std::vector<std::string> SlackEnv() {
@@ -285,6 +288,35 @@ TEST(SlackE2E, ASlowSlashCommandIsAcknowledgedInTimeAndRepliesAtItsResponseUrl) 
   EXPECT_EQ(server.Stop(), 0);
   EXPECT_EQ(env.Count("SELECT count(*) FROM tickets"), 1);
   EXPECT_EQ(fake.delivered().size(), 1u);
+}
+
+// A response_url off slack.response_url_hosts is never called: the late reply goes to the channel instead.
+TEST(SlackE2E, ASlowSlashCommandsResponseUrlOffTheListIsIgnoredAndTheReplyGoesToTheChannel) {
+  FakeSlack fake({kToken, 0, "", ""});
+  OpsbotEnv env;
+  env.WriteConfig(SlackConfig(env, fake, 100));
+  OpsbotServer server(env, SlackEnv());
+  ASSERT_TRUE(server.started()) << server.error();
+
+  SQLite::Database blocker(env.db_path(), SQLite::OPEN_READWRITE);
+  blocker.exec("BEGIN IMMEDIATE");
+  auto r =
+      PostSigned(server, "/slack/commands",
+                 SlashForm("slow2", "ticket+new+Slow+disk+p2", "https://hooks.example.com/commands/T1/slow2"),
+                 "application/x-www-form-urlencoded");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  blocker.exec("COMMIT");
+
+  ASSERT_TRUE(fake.WaitForDelivered(1, 10000));
+  auto calls = fake.delivered();
+  EXPECT_FALSE(calls[0].response_url);
+  EXPECT_EQ(calls[0].channel, "C0FAKEOPS");
+  EXPECT_THAT(calls[0].text, HasSubstr("Created T-1 [P2]: Slow disk"));
+  server.ReadLog(300);
+  EXPECT_THAT(server.process().err(), HasSubstr("a response_url off the allow-list was ignored"));
+  EXPECT_THAT(server.process().err(), ::testing::Not(HasSubstr("hooks.example.com")));
+  EXPECT_EQ(server.Stop(), 0);
 }
 
 // In time, the reply is in the HTTP response and nothing goes to response_url.
