@@ -255,9 +255,31 @@ TEST(SlackE2E, KillNineWithMessagesPendingDeliversThemAfterRestart) {
   EXPECT_EQ(env.Count("SELECT count(*) FROM outbox WHERE state = 'pending'"), 0);
 }
 
-// A slash command whose commit cannot finish within Slack's 3 s (here another connection holds the
-// database's write lock) is acknowledged in time with an empty 200; its reply follows at response_url once
-// the command has committed, exactly once.
+// Posts a slash command while another connection holds the database's write lock, so that opsbot's writer
+// waits (its busy timeout is 5 s) past Slack's 3 s; releases the lock once the answer is in.
+struct SlowSlash {
+  httplib::Result response;
+  std::chrono::steady_clock::duration took{};
+  std::size_t calls_while_locked = 0;  // what reached the fake Slack before the command could commit
+};
+
+SlowSlash PostSlowSlash(const OpsbotEnv& env, const OpsbotServer& server, const FakeSlack& fake,
+                        const std::string& trigger, const std::string& response_url) {
+  SQLite::Database blocker(env.db_path(), SQLite::OPEN_READWRITE);
+  blocker.exec("BEGIN IMMEDIATE");
+  auto start = std::chrono::steady_clock::now();
+  SlowSlash slow{
+      PostSigned(server, "/slack/commands", SlashForm(trigger, "ticket+new+Slow+disk+p2", response_url),
+                 "application/x-www-form-urlencoded"),
+      {}};
+  slow.took = std::chrono::steady_clock::now() - start;
+  slow.calls_while_locked = fake.calls().size();
+  blocker.exec("COMMIT");
+  return slow;
+}
+
+// A slash command whose commit cannot finish within Slack's 3 s is acknowledged in time with an empty 200;
+// its reply follows at response_url once the command has committed, exactly once.
 TEST(SlackE2E, ASlowSlashCommandIsAcknowledgedInTimeAndRepliesAtItsResponseUrl) {
   FakeSlack fake({kToken, 0, "", ""});
   OpsbotEnv env;
@@ -265,20 +287,13 @@ TEST(SlackE2E, ASlowSlashCommandIsAcknowledgedInTimeAndRepliesAtItsResponseUrl) 
   OpsbotServer server(env, SlackEnv());
   ASSERT_TRUE(server.started()) << server.error();
 
-  SQLite::Database blocker(env.db_path(), SQLite::OPEN_READWRITE);
-  blocker.exec("BEGIN IMMEDIATE");  // opsbot's writer now waits for the lock (its busy timeout is 5 s)
-  auto start = std::chrono::steady_clock::now();
-  auto r = PostSigned(server, "/slack/commands",
-                      SlashForm("slow1", "ticket+new+Slow+disk+p2", fake.response_url("slow1")),
-                      "application/x-www-form-urlencoded");
-  auto took = std::chrono::steady_clock::now() - start;
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->status, 200);
-  EXPECT_EQ(r->body, "");
-  EXPECT_LT(took, std::chrono::milliseconds(3000));
-  EXPECT_GE(took, std::chrono::milliseconds(2000));
-  EXPECT_TRUE(fake.calls().empty());
-  blocker.exec("COMMIT");
+  auto slow = PostSlowSlash(env, server, fake, "slow1", fake.response_url("slow1"));
+  ASSERT_TRUE(slow.response);
+  EXPECT_EQ(slow.response->status, 200);
+  EXPECT_EQ(slow.response->body, "");
+  EXPECT_LT(slow.took, std::chrono::milliseconds(3000));
+  EXPECT_GE(slow.took, std::chrono::milliseconds(2000));
+  EXPECT_EQ(slow.calls_while_locked, 0u);
 
   ASSERT_TRUE(fake.WaitForDelivered(1, 10000));
   auto calls = fake.delivered();
@@ -298,15 +313,9 @@ TEST(SlackE2E, ASlowSlashCommandsResponseUrlOffTheListIsIgnoredAndTheReplyGoesTo
   OpsbotServer server(env, SlackEnv());
   ASSERT_TRUE(server.started()) << server.error();
 
-  SQLite::Database blocker(env.db_path(), SQLite::OPEN_READWRITE);
-  blocker.exec("BEGIN IMMEDIATE");
-  auto r =
-      PostSigned(server, "/slack/commands",
-                 SlashForm("slow2", "ticket+new+Slow+disk+p2", "https://hooks.example.com/commands/T1/slow2"),
-                 "application/x-www-form-urlencoded");
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->status, 200);
-  blocker.exec("COMMIT");
+  auto slow = PostSlowSlash(env, server, fake, "slow2", "https://hooks.example.com/commands/T1/slow2");
+  ASSERT_TRUE(slow.response);
+  EXPECT_EQ(slow.response->status, 200);
 
   ASSERT_TRUE(fake.WaitForDelivered(1, 10000));
   auto calls = fake.delivered();
