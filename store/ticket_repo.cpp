@@ -8,11 +8,36 @@
 namespace opsbot::store {
 namespace {
 
+// A ticket with its tags in one row: the tags are one index seek inside the statement (joined by the unit
+// separator, which normalised chat text never holds), not a second statement over the page's ids.
 const char* kSelect =
     "SELECT t.id, t.title, t.priority, t.state, t.reporter_id, t.assignee_id, t.chat_id, t.created_at, "
     "t.updated_at, t.acked_at, t.resolved_at, t.closed_at, t.ack_due_at, t.resolve_due_at, r.key, a.key, "
-    "c.key FROM tickets t JOIN people r ON r.id = t.reporter_id LEFT JOIN people a ON a.id = t.assignee_id "
+    "c.key, (SELECT group_concat(g.tag, char(31)) FROM ticket_tags g WHERE g.ticket_id = t.id) "
+    "FROM tickets t JOIN people r ON r.id = t.reporter_id LEFT JOIN people a ON a.id = t.assignee_id "
     "LEFT JOIN chats c ON c.id = t.chat_id";
+
+unsigned char FoldAscii(char c) {
+  return static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+}
+
+// Tags in the order `ORDER BY tag` gives under the column's NOCASE collation: bytes, ASCII letters folded.
+bool NoCaseLess(const std::string& a, const std::string& b) {
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                      [](char x, char y) { return FoldAscii(x) < FoldAscii(y); });
+}
+
+std::vector<std::string> SplitTags(const SQLite::Column& c) {
+  std::vector<std::string> tags;
+  if (c.isNull()) return tags;
+  std::string joined = c.getString();
+  std::size_t start = 0;
+  for (std::size_t end; (end = joined.find('\x1f', start)) != std::string::npos; start = end + 1)
+    tags.push_back(joined.substr(start, end - start));
+  tags.push_back(joined.substr(start));
+  std::sort(tags.begin(), tags.end(), NoCaseLess);
+  return tags;
+}
 
 TicketRow Read(SQLite::Statement& st) {
   TicketRow r;
@@ -33,6 +58,7 @@ TicketRow Read(SQLite::Statement& st) {
   r.reporter_key = Text(st.getColumn(14));
   r.assignee_key = Text(st.getColumn(15));
   r.chat_key = Text(st.getColumn(16));
+  r.tags = SplitTags(st.getColumn(17));
   return r;
 }
 
@@ -124,7 +150,6 @@ std::optional<TicketRow> TicketRepo::Get(std::int64_t id) {
   if (!st.executeStep()) return std::nullopt;
   TicketRow r = Read(st);
   st.reset();
-  r.tags = TagsOf(id);
   return r;
 }
 
@@ -157,21 +182,6 @@ std::vector<TicketRow> TicketRepo::List(const TicketFilter& f) {
   while (st.executeStep())
     out.push_back(Read(st));
   st.reset();
-  if (out.empty()) return out;
-
-  // The page's tags in one query, not one per ticket.
-  std::string in;
-  for (std::size_t i = 0; i < out.size(); ++i)
-    in += i ? ", ?" : "?";
-  auto& tags =
-      conn_.Prepare("SELECT ticket_id, tag FROM ticket_tags WHERE ticket_id IN (" + in + ") ORDER BY tag");
-  for (std::size_t i = 0; i < out.size(); ++i)
-    tags.bind(static_cast<int>(i + 1), static_cast<int64_t>(out[i].id));
-  while (tags.executeStep()) {
-    std::int64_t id = tags.getColumn(0).getInt64();
-    for (auto& r : out)
-      if (r.id == id) r.tags.push_back(tags.getColumn(1).getString());
-  }
   return out;
 }
 
@@ -193,15 +203,6 @@ std::int64_t TicketRepo::Count(const TicketFilter& f) {
   BindWhere(st, w);
   st.executeStep();
   return st.getColumn(0).getInt64();
-}
-
-std::vector<std::string> TicketRepo::TagsOf(std::int64_t id) {
-  auto& st = conn_.Prepare("SELECT tag FROM ticket_tags WHERE ticket_id = ? ORDER BY tag");
-  st.bind(1, static_cast<int64_t>(id));
-  std::vector<std::string> tags;
-  while (st.executeStep())
-    tags.push_back(st.getColumn(0).getString());
-  return tags;
 }
 
 void TicketRepo::ReplaceTags(std::int64_t id, const std::vector<std::string>& tags) {

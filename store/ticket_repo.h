@@ -65,7 +65,6 @@ class TicketRepo {
   std::int64_t Count(const TicketFilter& filter);
 
  private:
-  std::vector<std::string> TagsOf(std::int64_t id);
   void ReplaceTags(std::int64_t id, const std::vector<std::string>& tags);
   void InsertTags(std::int64_t id, const std::vector<std::string>& tags);  // a new ticket: none to delete
 

@@ -130,5 +130,18 @@ TEST_F(TicketRepoTest, AListedPageCarriesEachTicketsOwnTags) {
   EXPECT_EQ(page[2].tags, (std::vector<std::string>{"db", "web"}));
 }
 
+TEST_F(TicketRepoTest, AFetchedTicketCarriesItsTagsSorted) {
+  ASSERT_TRUE(Migrate(*conn_).ok());
+  AddPerson();
+  std::int64_t a = Add("open", {"数据库", "web", "DB", "api"});
+  std::int64_t b = Add("open");
+  auto got = TicketRepo(*conn_).Get(a);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->tags, (std::vector<std::string>{"api", "DB", "web", "数据库"}));
+  got = TicketRepo(*conn_).Get(b);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_TRUE(got->tags.empty());
+}
+
 }  // namespace
 }  // namespace opsbot::store
