@@ -29,6 +29,10 @@ Result<int> Migrate(Connection& conn) {
       SQLite::Transaction tx(conn.db(), SQLite::TransactionBehavior::IMMEDIATE);
       conn.Exec(m.sql);
       conn.Exec("PRAGMA user_version=" + std::to_string(m.version));
+      // A migration that rewrote sqlite_schema itself (0008) must change the schema cookie, so that every
+      // connection reloads the schema; for the others it is one more change of a counter DDL moves anyway.
+      int cookie = conn.db().execAndGet("PRAGMA schema_version").getInt();
+      conn.Exec("PRAGMA schema_version=" + std::to_string(cookie + 1));
       tx.commit();
       ++applied;
     }
