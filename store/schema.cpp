@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
 
 #include "store/migrations.h"
 
@@ -23,6 +24,9 @@ Result<int> Migrate(Connection& conn) {
                                   std::to_string(current) + ", newer than this opsbot understands (" +
                                   std::to_string(LatestSchemaVersion()) + "): upgrade opsbot");
     }
+    // 0008 rewrites sqlite_schema under writable_schema, which a defensive connection refuses (off by default
+    // in SQLite; said here so that a build against a library defaulting it on still migrates).
+    sqlite3_db_config(conn.db().getHandle(), SQLITE_DBCONFIG_DEFENSIVE, 0, nullptr);
     int applied = 0;
     for (const Migration& m : Migrations()) {
       if (m.version <= current) continue;
