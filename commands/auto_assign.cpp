@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "bot/text.h"
+#include "store/person_repo.h"
 #include "store/round_robin_repo.h"
 
 namespace opsbot {
@@ -28,12 +29,14 @@ std::optional<PersonRef> NextInTeam(const TeamConfig& team, store::Connection& c
   store::RoundRobinRepo rr(conn);
   std::size_t start = 0;
   if (auto last = rr.Last(team.id)) {
-    // From the end: the last place the last assignee holds in the list (each look-up is a query).
-    for (std::size_t i = team.members.size(); i-- > 0;) {
-      auto p = FindPersonByMention(conn, team.members[i]);
-      if (p && p->id == *last) {
-        start = i + 1;
-        break;
+    // Members are config person ids, which are the keys of their rows: one look-up of the last assignee,
+    // then their last place in the list by key, from the end.
+    if (auto p = store::PersonRepo(conn).ById(*last)) {
+      for (std::size_t i = team.members.size(); i-- > 0;) {
+        if (EqualsIgnoreCase(team.members[i], p->key)) {
+          start = i + 1;
+          break;
+        }
       }
     }
   }
