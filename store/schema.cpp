@@ -16,6 +16,28 @@ int SchemaVersion(Connection& conn) {
   return conn.db().execAndGet("PRAGMA user_version").getInt();
 }
 
+namespace {
+
+// SQLite's defensive mode, off while migrations run: 0008 rewrites sqlite_schema under writable_schema, which
+// a defensive connection refuses. Off by default in SQLite; a library built to default it on gets it back
+// after.
+class DefensiveOff {
+ public:
+  explicit DefensiveOff(sqlite3* db) : db_(db) {
+    sqlite3_db_config(db_, SQLITE_DBCONFIG_DEFENSIVE, -1, &was_);
+    sqlite3_db_config(db_, SQLITE_DBCONFIG_DEFENSIVE, 0, nullptr);
+  }
+  ~DefensiveOff() { sqlite3_db_config(db_, SQLITE_DBCONFIG_DEFENSIVE, was_, nullptr); }
+  DefensiveOff(const DefensiveOff&) = delete;
+  DefensiveOff& operator=(const DefensiveOff&) = delete;
+
+ private:
+  sqlite3* db_;
+  int was_ = 0;
+};
+
+}  // namespace
+
 Result<int> Migrate(Connection& conn) {
   try {
     int current = SchemaVersion(conn);
@@ -24,9 +46,8 @@ Result<int> Migrate(Connection& conn) {
                                   std::to_string(current) + ", newer than this opsbot understands (" +
                                   std::to_string(LatestSchemaVersion()) + "): upgrade opsbot");
     }
-    // 0008 rewrites sqlite_schema under writable_schema, which a defensive connection refuses (off by default
-    // in SQLite; said here so that a build against a library defaulting it on still migrates).
-    sqlite3_db_config(conn.db().getHandle(), SQLITE_DBCONFIG_DEFENSIVE, 0, nullptr);
+    if (current == LatestSchemaVersion()) return 0;
+    DefensiveOff defensive(conn.db().getHandle());
     int applied = 0;
     for (const Migration& m : Migrations()) {
       if (m.version <= current) continue;
@@ -37,11 +58,19 @@ Result<int> Migrate(Connection& conn) {
       // connection reloads the schema; for the others it is one more change of a counter DDL moves anyway.
       int cookie = conn.db().execAndGet("PRAGMA schema_version").getInt();
       conn.Exec("PRAGMA schema_version=" + std::to_string(cookie + 1));
+      // The new schema is parsed here, before the commit: a rewrite that left it malformed rolls back.
+      std::string check = conn.db().execAndGet("PRAGMA quick_check").getString();
+      if (check != "ok") throw SQLite::Exception("quick_check after " + m.name + ": " + check);
       tx.commit();
       ++applied;
     }
+    conn.Exec("PRAGMA writable_schema=OFF");  // whatever a migration left
     return applied;
   } catch (const SQLite::Exception& e) {
+    try {
+      conn.Exec("PRAGMA writable_schema=OFF");
+    } catch (const SQLite::Exception&) {
+    }
     return Status::Internal(std::string("migration failed: ") + e.what());
   }
 }

@@ -47,6 +47,22 @@ class SchemaTest : public ::testing::Test {
     return false;
   }
 
+  // Whether running `sql` on this connection builds an ephemeral B-tree, as its compiled program says: the
+  // schema the connection actually uses, not the text stored in sqlite_schema.
+  static bool BuildsEphemeral(Connection& conn, const std::string& sql) {
+    SQLite::Statement st(conn.db(), "EXPLAIN " + sql);
+    while (st.executeStep())
+      if (st.getColumn(1).getString() == "OpenEphemeral") return true;
+    return false;
+  }
+
+  static constexpr const char* kInsertTicket =
+      "INSERT INTO tickets (title, priority, state, reporter_id, created_at, updated_at) "
+      "VALUES ('t', 3, 'open', 1, 0, 0)";
+  static constexpr const char* kInsertOutbox =
+      "INSERT INTO outbox (destination, platform, payload, state, due_at, created_at, updated_at) "
+      "VALUES ('slack:C1', 'slack', '{}', 'pending', 0, 0, 0)";
+
   static std::string Schema(Connection& conn) {
     std::string all;
     SQLite::Statement st(conn.db(), "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name");
@@ -118,9 +134,20 @@ TEST_F(SchemaTest, MigrationEightKeepsTheRowsOfAnOlderDatabase) {
   // A second connection open across the migration reloads the schema (Migrate changes its cookie).
   auto other = Open();
   EXPECT_EQ(other->db().execAndGet("SELECT count(*) FROM tickets").getInt(), 1);
+  EXPECT_TRUE(BuildsEphemeral(*other, kInsertTicket));  // the CHECK's IN list, before 0008
   auto applied = Migrate(*conn);
   ASSERT_TRUE(applied.ok()) << applied.status().ToString();
   EXPECT_EQ(*applied, LatestSchemaVersion() - 7);
+  // Both the migrating connection (App hands it to the Writer) and the other one compile the new checks. The
+  // other one finds the schema changed at its next statement's start (the cookie Migrate bumps; without it,
+  // it would keep compiling the IN lists): EXPLAIN alone only compiles against the schema it holds.
+  EXPECT_EQ(other->db().execAndGet("SELECT count(*) FROM tickets").getInt(), 1);
+  for (Connection* c : {conn.get(), other.get()}) {
+    SCOPED_TRACE(c == conn.get() ? "the migrating connection" : "the other connection");
+    EXPECT_FALSE(BuildsEphemeral(*c, kInsertTicket));
+    EXPECT_FALSE(BuildsEphemeral(*c, kInsertOutbox));
+    EXPECT_FALSE(BuildsEphemeral(*c, "UPDATE outbox SET state = 'delivered' WHERE id = 1"));
+  }
   EXPECT_EQ(conn->db().execAndGet("SELECT title || ' ' || state FROM tickets WHERE id = 42").getString(),
             "kept acked");
   EXPECT_EQ(Schema(*other), Schema(*conn));
