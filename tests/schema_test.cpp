@@ -89,6 +89,10 @@ class SchemaTest : public ::testing::Test {
     conn.Exec(outbox + "'dead', 0, 0, 0)");
     EXPECT_TRUE(CheckRefuses(conn, outbox + "'sent', 0, 0, 0)"));
     EXPECT_TRUE(CheckRefuses(conn, "UPDATE outbox SET state = 'gone'"));
+    const std::string code =
+        "INSERT INTO bind_codes (code, person_id, platform, created_at, expires_at) VALUES ";
+    conn.Exec(code + "('123456', 1, 'wecom', 0, 600)");
+    EXPECT_TRUE(CheckRefuses(conn, code + "('654321', 1, 'irc', 0, 600)"));
     EXPECT_EQ(conn.db().execAndGet("PRAGMA integrity_check").getString(), "ok");
   }
 
