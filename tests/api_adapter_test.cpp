@@ -55,5 +55,21 @@ TEST(ApiAdapterTest, ReplyJsonCarriesOutcomeAndMentions) {
   EXPECT_EQ(j["mentions"][0], "bob");
 }
 
+// The body the API sent when nlohmann built it: same keys, same order, same escapes.
+TEST(ApiAdapterTest, ReplyJsonIsTheBodyNlohmannWouldWrite) {
+  Reply plain = Reply::Refused(Lang::kEn, "line \"one\"\n\tline\\two \x01 \xff");
+  Reply full = Reply::Ok(Lang::kZh, "工单 T-1 · @bob");
+  full.command = "ticket.new";
+  full.mention = {"bob", "张伟"};
+  for (const Reply& r : {plain, full}) {
+    nlohmann::json j = {{"reply", r.text},
+                        {"outcome", OutcomeName(r.outcome)},
+                        {"command", r.command.empty() ? nlohmann::json() : nlohmann::json(r.command)},
+                        {"lang", LangCode(r.lang)},
+                        {"mentions", r.mention}};
+    EXPECT_EQ(ReplyJson(r), j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+}
+
 }  // namespace
 }  // namespace opsbot
