@@ -265,6 +265,30 @@ Msg RoleMsg(Role r) {
   return Msg::kRoleMember;
 }
 
+namespace detail {
+
+std::optional<std::string> Substitute(std::string_view pattern, const std::string_view* fields,
+                                      std::size_t count) {
+  std::string out;
+  out.reserve(pattern.size() + 32);
+  std::size_t i = 0;
+  while (i < pattern.size()) {
+    std::size_t open = pattern.find_first_of("{}", i);
+    out.append(pattern.substr(i, open == std::string_view::npos ? open : open - i));
+    if (open == std::string_view::npos) break;
+    if (pattern[open] == '}') return std::nullopt;
+    std::size_t n = 0, k = open + 1;
+    while (k < pattern.size() && pattern[k] >= '0' && pattern[k] <= '9' && k < open + 4)
+      n = n * 10 + static_cast<std::size_t>(pattern[k++] - '0');
+    if (k == open + 1 || k >= pattern.size() || pattern[k] != '}' || n >= count) return std::nullopt;
+    out.append(fields[n]);
+    i = k + 1;
+  }
+  return out;
+}
+
+}  // namespace detail
+
 std::string_view Pattern(Lang lang, Msg id) {
   auto i = static_cast<std::size_t>(id);
   if (i >= std::size(kCatalogue) || kCatalogue[i].id != id) return "?";

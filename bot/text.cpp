@@ -159,6 +159,7 @@ std::size_t EditDistance(std::string_view a, std::string_view b) {
 }
 
 std::string TruncateUtf8(std::string_view s, std::size_t max_cp) {
+  if (s.size() <= max_cp) return std::string(s);  // no byte yields more than one code point
   auto cps = DecodeUtf8(s);
   if (cps.size() <= max_cp) return std::string(s);
   cps.resize(max_cp);

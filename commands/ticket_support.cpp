@@ -49,12 +49,32 @@ std::string TagList(const std::vector<std::string>& tags) {
 }
 
 std::string TicketLine(const store::TicketRow& t, std::int64_t now, Lang lang) {
-  std::string line = "T-" + std::to_string(t.id) + " [P" + std::to_string(t.priority) + "] " +
-                     StateName(t.state, lang) + " " + TruncateUtf8(t.title, 60);
-  line += " · " + (t.assignee_key.empty() ? Tr(lang, Msg::kNobody) : "@" + t.assignee_key);
-  if (!t.tags.empty()) line += " · " + TagList(t.tags);
+  std::string line;
+  line.reserve(160);
+  line += "T-";
+  line += std::to_string(t.id);
+  line += " [P";
+  line += std::to_string(t.priority);
+  line += "] ";
+  line += StateName(t.state, lang);
+  line += ' ';
+  line += TruncateUtf8(t.title, 60);
+  line += " · ";
+  if (t.assignee_key.empty()) {
+    line += Pattern(lang, Msg::kNobody);
+  } else {
+    line += '@';
+    line += t.assignee_key;
+  }
+  if (!t.tags.empty()) {
+    line += " · ";
+    line += TagList(t.tags);
+  }
   std::string sla = SlaSummary(t, now, lang);
-  if (!sla.empty()) line += " · " + sla;
+  if (!sla.empty()) {
+    line += " · ";
+    line += sla;
+  }
   return line;
 }
 

@@ -89,6 +89,30 @@ TEST(Tr, TooFewArgumentsFallsBackToThePattern) {
   EXPECT_EQ(Tr(Lang::kEn, Msg::kTicketCreated, 42), std::string(Pattern(Lang::kEn, Msg::kTicketCreated)));
 }
 
+// Tr fills {N} itself for strings and integers; what it writes is what fmt writes, for every message.
+TEST(Tr, FillsEveryMessageAsFmtDoes) {
+  for (int i = 0; i < static_cast<int>(Msg::kCount); ++i) {
+    for (Lang lang : {Lang::kEn, Lang::kZh}) {
+      auto id = static_cast<Msg>(i);
+      std::string_view p = Pattern(lang, id);
+      std::string a = "alice", b = "磁盘满";
+      std::int64_t big = -9223372036854775807LL;
+      EXPECT_EQ(Tr(lang, id, 42, a, b, big, std::string_view("x"), 7U),
+                fmt::format(fmt::runtime(p), 42, a, b, big, std::string_view("x"), 7U))
+          << p;
+    }
+  }
+}
+
+TEST(Tr, LeavesAnythingButPlainFieldsToFmt) {
+  const std::string_view one[] = {"v"};
+  EXPECT_EQ(detail::Substitute("a {0} b", one, 1), "a v b");
+  EXPECT_EQ(detail::Substitute("no fields", one, 1), "no fields");
+  for (std::string_view p : {"{{0}}", "{0:>3}", "{}", "a } b", "{1}", "{0", "{x}"})
+    EXPECT_EQ(detail::Substitute(p, one, 1), std::nullopt) << p;
+  EXPECT_EQ(Tr(Lang::kEn, Msg::kTicketCreated, 'c', true, 1.5), "Created T-c [Ptrue]: 1.5");
+}
+
 TEST(Tr, TicketStatesInChinese) {
   EXPECT_EQ(Tr(Lang::kZh, Msg::kStateOpen), "待受理");
   EXPECT_EQ(Tr(Lang::kZh, Msg::kStateAcked), "处理中");
