@@ -25,7 +25,8 @@ struct OutboundMessage {
   EpochMillis response_url_expires = 0;  // when it stops working (epoch ms); 0: not said
   Reply reply;                           // text, mentions (person keys), language
 
-  nlohmann::json ToJson() const;
+  // The outbox row's payload: a JSON object FromJson reads back. Invalid UTF-8 in a text becomes U+FFFD.
+  std::string ToJson() const;
   static std::optional<OutboundMessage> FromJson(const nlohmann::json& j);
 };
 

@@ -360,7 +360,7 @@ void OutboxWorker::Announce(store::OutboxRepo& repo, EpochMillis now) const {
                           Tr(route.reply.lang, Msg::kOutboxDeadAnnounce, dead.id, dead.destination,
                              dead.attempts, dead.last_error, OutboxPreview(dead.payload)));
       m.reply.command = "outbox.dead";
-      repo.Enqueue(m.destination, m.platform, m.ToJson().dump(), now);
+      repo.Enqueue(m.destination, m.platform, m.ToJson(), now);
     }
     repo.MarkAnnounced(dead.id);
   }

@@ -237,7 +237,7 @@ void Router::EnqueueSplit(store::Connection& conn, OutboundMessage out, EpochMil
   store::OutboxRepo repo(conn);
   for (const Reply& piece : pieces) {
     out.reply = piece;
-    repo.Enqueue(out.destination, out.platform, out.ToJson().dump(), now);
+    repo.Enqueue(out.destination, out.platform, out.ToJson(), now);
   }
 }
 

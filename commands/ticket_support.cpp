@@ -1,5 +1,6 @@
 #include "commands/ticket_support.h"
 
+#include "bot/json_string.h"
 #include "bot/text.h"
 #include "commands/command_audit.h"
 #include "commands/sla.h"
@@ -13,24 +14,38 @@ Result<store::TicketRow> LoadTicket(const CommandContext& ctx, store::Connection
   return std::move(*t);
 }
 
-nlohmann::json TicketSnapshot(const store::TicketRow& t) {
-  return {{"state", t.state},
-          {"priority", t.priority},
-          {"title", t.title},
-          {"assignee", t.assignee_key.empty() ? nlohmann::json() : nlohmann::json(t.assignee_key)},
-          {"tags", t.tags}};
+std::string TicketSnapshot(const store::TicketRow& t) {
+  // Keys in the order nlohmann's sorted objects gave them, so old and new audit rows read alike.
+  std::string out = "{\"assignee\":";
+  if (t.assignee_key.empty()) {
+    out += "null";
+  } else {
+    AppendJsonString(out, t.assignee_key);
+  }
+  out += ",\"priority\":";
+  out += std::to_string(t.priority);
+  out += ",\"state\":";
+  AppendJsonString(out, t.state);
+  out += ",\"tags\":[";
+  for (std::size_t i = 0; i < t.tags.size(); ++i) {
+    if (i) out += ',';
+    AppendJsonString(out, t.tags[i]);
+  }
+  out += "],\"title\":";
+  AppendJsonString(out, t.title);
+  out += '}';
+  return out;
 }
 
 void SaveTicketChange(CommandContext& ctx, store::Connection& conn, const std::string& action,
                       const store::TicketRow& before, store::TicketRow after, const std::string& note) {
   after.updated_at = ctx.now;
   store::TicketRepo(conn).Update(after);
-  AuditCommand(ctx, conn, action, "ticket", after.id, TicketSnapshot(before).dump(),
-               TicketSnapshot(after).dump(), note);
+  AuditCommand(ctx, conn, action, "ticket", after.id, TicketSnapshot(before), TicketSnapshot(after), note);
 }
 
 void AuditTicketCreated(CommandContext& ctx, store::Connection& conn, const store::TicketRow& ticket) {
-  AuditCommand(ctx, conn, "ticket.new", "ticket", ticket.id, "", TicketSnapshot(ticket).dump(), "");
+  AuditCommand(ctx, conn, "ticket.new", "ticket", ticket.id, "", TicketSnapshot(ticket), "");
 }
 
 std::string StateName(const std::string& state, Lang lang) {

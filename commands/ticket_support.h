@@ -2,8 +2,6 @@
 // and rendering tickets for chat.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <string>
 
 #include "bot/command_spec.h"
@@ -23,13 +21,13 @@ void SaveTicketChange(CommandContext& ctx, store::Connection& conn, const std::s
 // The audit row for a new ticket.
 void AuditTicketCreated(CommandContext& ctx, store::Connection& conn, const store::TicketRow& ticket);
 
-// The audit snapshot of a ticket: state, priority, title, assignee key, tags.
 // The ping for `assignee_key` in the ticket's chat, on each platform where that chat has an id and opsbot
 // can send — none when the ticket has no chat or the command was asked in it (its reply pings there).
 std::vector<Notice> AssignmentNotices(const CommandContext& ctx, store::Connection& conn,
                                       const store::TicketRow& t, const std::string& assignee_key);
 
-nlohmann::json TicketSnapshot(const store::TicketRow& t);
+// The audit snapshot of a ticket, as JSON text: state, priority, title, assignee key, tags.
+std::string TicketSnapshot(const store::TicketRow& t);
 
 std::string StateName(const std::string& state, Lang lang);
 std::string TagList(const std::vector<std::string>& tags);  // "#db #net"

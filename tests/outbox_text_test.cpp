@@ -48,8 +48,8 @@ TEST(DigestTextTest, WholeTextsWhenTheyFitElseFirstLinesWithThePingsFirstAndTheC
 TEST(OutboxPreviewTest, OneLineOfTheTextCutOnceWithOneEllipsis) {
   OutboundMessage m;
   m.reply.text = "磁盘满\nT-1 on db-7";
-  EXPECT_EQ(OutboxPreview(m.ToJson().dump()), "磁盘满 T-1 on db-7");
-  EXPECT_EQ(OutboxPreview(m.ToJson().dump(), 5), "磁盘满 T…");
+  EXPECT_EQ(OutboxPreview(m.ToJson()), "磁盘满 T-1 on db-7");
+  EXPECT_EQ(OutboxPreview(m.ToJson(), 5), "磁盘满 T…");
   EXPECT_EQ(OutboxPreview("not json at all", 8), "not json…");
 }
 

@@ -182,7 +182,7 @@ class OutboxWorkerTest : public ::testing::Test {
     m.thread = thread;
     m.reply.text = text;
     m.reply.mention = std::move(mention);
-    return EnqueueRaw(destination, m.ToJson().dump());
+    return EnqueueRaw(destination, m.ToJson());
   }
   std::int64_t EnqueueRaw(const std::string& destination, const std::string& payload) {
     auto id = writer_->Run<std::int64_t>([&](store::Connection& c) -> Result<std::int64_t> {
@@ -364,7 +364,7 @@ TEST_F(OutboxWorkerTest, AReplyMeantToBeReadWholeIsNeverMergedIntoADigest) {
   page.channel = "A";
   page.reply.text = "Digest 7: messages 1-2 of 2\n[1] notice x\n[2] notice y";
   page.reply.whole = true;
-  auto page_id = EnqueueRaw("slack:A", page.ToJson().dump());
+  auto page_id = EnqueueRaw("slack:A", page.ToJson());
   Enqueue("slack:A", "notice 3");
   Enqueue("slack:A", "notice 4");
   Drive(5 * 60 * 1000);

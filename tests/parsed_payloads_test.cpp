@@ -14,7 +14,7 @@ std::string Payload(const std::string& text) {
   m.channel = "cid-ops";
   m.reply.text = text;
   m.reply.mention = {"bob"};
-  return m.ToJson().dump();
+  return m.ToJson();
 }
 
 TEST(ParsedPayloadsTest, ARowReadAgainIsNotParsedAgain) {

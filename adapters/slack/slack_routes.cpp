@@ -5,6 +5,7 @@
 #include "adapters/slack/slack_inbound.h"
 #include "adapters/slack/slack_signature.h"
 #include "bot/json_body.h"
+#include "bot/json_string.h"
 #include "bot/url_host.h"
 
 namespace opsbot {
@@ -82,8 +83,10 @@ void Commands(const SlackRouteDeps& d, const httplib::Request& req, httplib::Res
     res.status = 200;
     return;
   }
-  nlohmann::json body = {{"response_type", "in_channel"}, {"text", d.render(reply)}};
-  SendJson(res, 200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  std::string body = "{\"response_type\":\"in_channel\",\"text\":";
+  AppendJsonString(body, d.render(reply));
+  body += '}';
+  SendJson(res, 200, body);
 }
 
 }  // namespace
