@@ -115,11 +115,14 @@ void OutboxWorker::Run(EpochMillis now) {
           Attempt a;
           a.message = payloads_.Get(row.id, row.payload);
           a.row = std::move(row);
-          // Routes are asked for the message as it will go: a digest's pings decide where it can go.
-          MergeQueued(repo, a);
           auto sender = d_.senders.find(a.row.platform);
-          if (a.message && sender != d_.senders.end() && sender->second)
-            a.routes = sender->second->Routes(*a.message);
+          Sender* platform = sender != d_.senders.end() ? sender->second : nullptr;
+          // Routes are asked for the message as it will go: a digest's pings decide where it can go. A head
+          // with no way to go alone (a group without a robot) is not merged: the digest would go nowhere
+          // either, and the queue behind it, read for nothing, would be read again for the next head.
+          if (a.message && platform) a.routes = platform->Routes(*a.message);
+          if (!platform || !a.routes.empty()) MergeQueued(repo, a);
+          if (a.message && platform && !a.merged.empty()) a.routes = platform->Routes(*a.message);
           if (!a.routes.empty()) {
             auto chosen = ChooseRoute(budgets_, a.routes, now);
             if (!chosen) {  // every route's budget is spent: wait for the first to come back, uncounted

@@ -429,6 +429,27 @@ TEST_F(OutboxWorkerTest, QueuesWhoseHeadsDieOneAfterAnotherHaveEachMessageParsed
   EXPECT_EQ(worker_->PayloadsParsed(), 90u);  // without the cache: 30 + 29 + ... + 1 = 465 per queue
 }
 
+// A chat opsbot has no way to reach (a WeCom group without a robot): each head dies alone, without the queue
+// behind it read and merged into a digest that would go nowhere either.
+TEST_F(OutboxWorkerTest, AHeadWithNoRouteIsNotMergedAndDiesAlone) {
+  auto o = Defaults();
+  o.pace_ms_by_platform = {{"slack", 0}};
+  o.digest_bytes_by_platform = {{"slack", 4000}};
+  Start(o);
+  sender_.SetRoutes("slack:A", {});
+  sender_.Fallback("slack:A", Result_(kGiveUp, "no robot webhook for the chat"));
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 5; ++i)
+    ids.push_back(Enqueue("slack:A", "alert " + std::to_string(i)));
+  Drive(60 * 60 * 1000);
+  auto sent = sender_.SentTo("slack:A");
+  ASSERT_EQ(sent.size(), 5u);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(sent[i].text, "alert " + std::to_string(i));
+    EXPECT_EQ(Row(ids[i]).state, "dead");
+  }
+}
+
 TEST_F(OutboxWorkerTest, ALaneSendsNoMoreThanItsBudgetInAnyWindowAndTheRestWaitsAsDigests) {
   auto o = Defaults();
   o.pace_ms_by_platform = {{"slack", 0}};
