@@ -157,7 +157,9 @@ Request WeComBot(const opsbot::WeComKey& key, const std::string& path, const std
               {"chattype", "group"},
               {"from", {{"userid", "fake.zhangwei"}}},
               {"msgtype", "text"},
-              {"text", {{"content", "@opsbot ticket new bench load p3"}}}};
+              {"text", {{"content", "@opsbot ticket new bench load p3"}}},
+              // As WeCom sends with every message; bench/run_cn allows the host, a closed port.
+              {"response_url", "http://127.0.0.1:1/cgi-bin/aibot/response?response_code=bench" + id}};
   std::string encrypt = opsbot::WeComEncrypt(key, msg.dump(), "");
   return {path + SignedQuery(kBotToken, encrypt, "n" + id),
           {},
