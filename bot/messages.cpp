@@ -1,6 +1,7 @@
 #include "bot/messages.h"
 
 #include <array>
+#include <cstring>
 
 namespace opsbot {
 namespace {
@@ -271,17 +272,20 @@ std::optional<std::string> Substitute(std::string_view pattern, const std::strin
                                       std::size_t count) {
   std::string out;
   out.reserve(pattern.size() + 32);
+  const char* p = pattern.data();
+  const std::size_t n = pattern.size();
   std::size_t i = 0;
-  while (i < pattern.size()) {
-    std::size_t open = pattern.find_first_of("{}", i);
-    out.append(pattern.substr(i, open == std::string_view::npos ? open : open - i));
-    if (open == std::string_view::npos) break;
-    if (pattern[open] == '}') return std::nullopt;
-    std::size_t n = 0, k = open + 1;
-    while (k < pattern.size() && pattern[k] >= '0' && pattern[k] <= '9' && k < open + 4)
-      n = n * 10 + static_cast<std::size_t>(pattern[k++] - '0');
-    if (k == open + 1 || k >= pattern.size() || pattern[k] != '}' || n >= count) return std::nullopt;
-    out.append(fields[n]);
+  while (i < n) {
+    const void* brace = std::memchr(p + i, '{', n - i);
+    std::size_t open = brace ? static_cast<std::size_t>(static_cast<const char*>(brace) - p) : n;
+    if (std::memchr(p + i, '}', open - i)) return std::nullopt;  // a lone '}' (fmt's "}}" included)
+    out.append(p + i, open - i);
+    if (open == n) break;
+    std::size_t field = 0, k = open + 1;
+    while (k < n && k < open + 4 && p[k] >= '0' && p[k] <= '9')
+      field = field * 10 + static_cast<std::size_t>(p[k++] - '0');
+    if (k == open + 1 || k >= n || p[k] != '}' || field >= count) return std::nullopt;
+    out.append(fields[field]);
     i = k + 1;
   }
   return out;
