@@ -37,9 +37,8 @@ TEST(TicketSupportTest, LineShowsStateAssigneeTagsAndSla) {
   t.ack_due_at = 1000 + 3600;
   t.acked_at = 1000 + 600;
   t.resolve_due_at = 1000 + 4 * 3600;
-  EXPECT_EQ(
-      TicketLine(t, 1000 + 3600, Lang::kEn),
-      "T-12 [P2] acked 磁盘满 on \"db-7\" · @zhangwei · #db #网络 · acked in 10m · resolve due in 3h");
+  EXPECT_EQ(TicketLine(t, 1000 + 3600, Lang::kEn),
+            "T-12 [P2] acked 磁盘满 on \"db-7\" · @zhangwei · #db #网络 · acked in 10m · resolve due in 3h");
   t.assignee_key.clear();
   t.tags.clear();
   t.title = std::string(70, 'x');
