@@ -112,4 +112,13 @@ void AppendJsonString(std::string& out, std::string_view s) {
   out += '"';
 }
 
+void AppendJsonStrings(std::string& out, const std::vector<std::string>& items) {
+  out += '[';
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    AppendJsonString(out, items[i]);
+  }
+  out += ']';
+}
+
 }  // namespace opsbot

@@ -10,10 +10,14 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace opsbot {
 
 // Appends `s` to `out` as a quoted JSON string.
 void AppendJsonString(std::string& out, std::string_view s);
+
+// Appends `items` to `out` as a JSON array of strings.
+void AppendJsonStrings(std::string& out, const std::vector<std::string>& items);
 
 }  // namespace opsbot

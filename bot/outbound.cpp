@@ -23,12 +23,7 @@ std::string OutboundMessage::ToJson() const {
   key("lang");
   AppendJsonString(out, LangCode(reply.lang));
   key("mentions");
-  out += '[';
-  for (std::size_t i = 0; i < reply.mention.size(); ++i) {
-    if (i) out += ',';
-    AppendJsonString(out, reply.mention[i]);
-  }
-  out += ']';
+  AppendJsonStrings(out, reply.mention);
   key("platform");
   AppendJsonString(out, platform);
   key("response_url");

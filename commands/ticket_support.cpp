@@ -26,12 +26,9 @@ std::string TicketSnapshot(const store::TicketRow& t) {
   out += std::to_string(t.priority);
   out += ",\"state\":";
   AppendJsonString(out, t.state);
-  out += ",\"tags\":[";
-  for (std::size_t i = 0; i < t.tags.size(); ++i) {
-    if (i) out += ',';
-    AppendJsonString(out, t.tags[i]);
-  }
-  out += "],\"title\":";
+  out += ",\"tags\":";
+  AppendJsonStrings(out, t.tags);
+  out += ",\"title\":";
   AppendJsonString(out, t.title);
   out += '}';
   return out;

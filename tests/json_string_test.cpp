@@ -55,6 +55,13 @@ TEST(JsonStringTest, MatchesNlohmannOnRandomBytes) {
   }
 }
 
+TEST(JsonStringTest, WritesAnArrayOfStrings) {
+  std::string out;
+  AppendJsonStrings(out, {});
+  AppendJsonStrings(out, {"a", "b\"c"});
+  EXPECT_EQ(out, R"([]["a","b\"c"])");
+}
+
 TEST(JsonStringTest, AppendsToWhatIsThere) {
   std::string out = "{\"k\":";
   AppendJsonString(out, "v");

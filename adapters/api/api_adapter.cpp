@@ -156,12 +156,9 @@ std::string ReplyJson(const Reply& reply) {
   }
   out += ",\"lang\":";
   AppendJsonString(out, LangCode(reply.lang));
-  out += ",\"mentions\":[";
-  for (std::size_t i = 0; i < reply.mention.size(); ++i) {
-    if (i) out += ',';
-    AppendJsonString(out, reply.mention[i]);
-  }
-  out += "],\"outcome\":";
+  out += ",\"mentions\":";
+  AppendJsonStrings(out, reply.mention);
+  out += ",\"outcome\":";
   AppendJsonString(out, OutcomeName(reply.outcome));
   out += ",\"reply\":";
   AppendJsonString(out, reply.text);
