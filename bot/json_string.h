@@ -17,6 +17,9 @@ namespace opsbot {
 // Appends `s` to `out` as a quoted JSON string.
 void AppendJsonString(std::string& out, std::string_view s);
 
+// Appends `s` as a quoted JSON string, or `null` when it is empty (an unset optional field).
+void AppendJsonStringOrNull(std::string& out, std::string_view s);
+
 // Appends `items` to `out` as a JSON array of strings.
 void AppendJsonStrings(std::string& out, const std::vector<std::string>& items);
 

@@ -17,11 +17,7 @@ Result<store::TicketRow> LoadTicket(const CommandContext& ctx, store::Connection
 std::string TicketSnapshot(const store::TicketRow& t) {
   // Keys in the order nlohmann's sorted objects gave them, so old and new audit rows read alike.
   std::string out = "{\"assignee\":";
-  if (t.assignee_key.empty()) {
-    out += "null";
-  } else {
-    AppendJsonString(out, t.assignee_key);
-  }
+  AppendJsonStringOrNull(out, t.assignee_key);
   out += ",\"priority\":";
   out += std::to_string(t.priority);
   out += ",\"state\":";

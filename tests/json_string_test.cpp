@@ -62,6 +62,13 @@ TEST(JsonStringTest, WritesAnArrayOfStrings) {
   EXPECT_EQ(out, R"([]["a","b\"c"])");
 }
 
+TEST(JsonStringTest, AnEmptyStringCanBeNull) {
+  std::string out;
+  AppendJsonStringOrNull(out, "");
+  AppendJsonStringOrNull(out, "x");
+  EXPECT_EQ(out, R"(null"x")");
+}
+
 TEST(JsonStringTest, AppendsToWhatIsThere) {
   std::string out = "{\"k\":";
   AppendJsonString(out, "v");

@@ -149,11 +149,7 @@ std::string ReplyJson(const Reply& reply) {
   std::string out;
   out.reserve(reply.text.size() + 96);
   out += "{\"command\":";
-  if (reply.command.empty()) {
-    out += "null";
-  } else {
-    AppendJsonString(out, reply.command);
-  }
+  AppendJsonStringOrNull(out, reply.command);
   out += ",\"lang\":";
   AppendJsonString(out, LangCode(reply.lang));
   out += ",\"mentions\":";
