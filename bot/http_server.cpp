@@ -39,7 +39,6 @@ void SendJsonAndClose(httplib::Response& res, int status, const std::string& bod
 
 HttpServer::HttpServer(const HttpConfig& config, MetricsRegistry& metrics)
     : config_(config),
-      metrics_(metrics),
       requests_(metrics.AddCounter("opsbot_http_requests_total", "HTTP requests by route and status.",
                                    {"route", "status"})),
       latency_(metrics.AddHistogram("opsbot_http_handler_seconds", "Time spent in route handlers.", {"route"},

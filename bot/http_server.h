@@ -58,7 +58,6 @@ class HttpServer {
   const Entry* Find(const std::string& method, const std::string& path, std::string* allow) const;
 
   HttpConfig config_;
-  MetricsRegistry& metrics_;
   Family<Counter>& requests_;
   Family<Histogram>& latency_;
   std::vector<std::unique_ptr<Entry>> routes_;

@@ -60,7 +60,7 @@ class FakeWeCom {
     std::string answer;
   };
   FakeWeCom() {
-    server_.Get("/cgi-bin/gettoken", [this](const httplib::Request& req, httplib::Response& res) {
+    server_.Get("/cgi-bin/gettoken", [](const httplib::Request& req, httplib::Response& res) {
       bool ok = req.get_param_value("corpid") == kCorpId && req.get_param_value("corpsecret") == kAppSecret;
       res.set_content(ok ? R"({"errcode":0,"errmsg":"ok","access_token":"wtok-1","expires_in":7200})"
                          : R"({"errcode":40001,"errmsg":"invalid credential"})",
