@@ -20,14 +20,18 @@ namespace {
 
 // SQLite's defensive mode, off while migrations run: 0008 rewrites sqlite_schema under writable_schema, which
 // a defensive connection refuses. Off by default in SQLite; a library built to default it on gets it back
-// after.
+// after. Whatever a migration left of writable_schema is turned off after, whether the migrations succeeded
+// or threw.
 class DefensiveOff {
  public:
   explicit DefensiveOff(sqlite3* db) : db_(db) {
     sqlite3_db_config(db_, SQLITE_DBCONFIG_DEFENSIVE, -1, &was_);
     sqlite3_db_config(db_, SQLITE_DBCONFIG_DEFENSIVE, 0, nullptr);
   }
-  ~DefensiveOff() { sqlite3_db_config(db_, SQLITE_DBCONFIG_DEFENSIVE, was_, nullptr); }
+  ~DefensiveOff() {
+    sqlite3_exec(db_, "PRAGMA writable_schema=OFF", nullptr, nullptr, nullptr);
+    sqlite3_db_config(db_, SQLITE_DBCONFIG_DEFENSIVE, was_, nullptr);
+  }
   DefensiveOff(const DefensiveOff&) = delete;
   DefensiveOff& operator=(const DefensiveOff&) = delete;
 
@@ -64,13 +68,8 @@ Result<int> Migrate(Connection& conn) {
       tx.commit();
       ++applied;
     }
-    conn.Exec("PRAGMA writable_schema=OFF");  // whatever a migration left
     return applied;
   } catch (const SQLite::Exception& e) {
-    try {
-      conn.Exec("PRAGMA writable_schema=OFF");
-    } catch (const SQLite::Exception&) {
-    }
     return Status::Internal(std::string("migration failed: ") + e.what());
   }
 }
