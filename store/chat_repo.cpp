@@ -1,5 +1,6 @@
 #include "store/chat_repo.h"
 
+#include "store/directory_cache.h"
 #include "store/row_mapping.h"
 
 namespace opsbot::store {
@@ -51,18 +52,33 @@ void BindChat(SQLite::Statement& st, const ChatRow& r) {
 }  // namespace
 
 std::optional<ChatRow> ChatRepo::ById(std::int64_t id) {
-  auto& st = conn_.Prepare(std::string("SELECT ") + kColumns + " FROM chats WHERE id = ?");
-  st.bind(1, static_cast<int64_t>(id));
-  if (!st.executeStep()) return std::nullopt;
-  return Read(st);
+  return conn_.directory().Get(conn_, conn_.directory().chats_by_id, id, [&]() -> std::optional<ChatRow> {
+    auto& st = conn_.Prepare(std::string("SELECT ") + kColumns + " FROM chats WHERE id = ?");
+    st.bind(1, static_cast<int64_t>(id));
+    if (!st.executeStep()) return std::nullopt;
+    return Read(st);
+  });
+}
+
+std::optional<std::string> ChatRepo::KeyOf(std::int64_t id) {
+  return conn_.directory().Get(conn_, conn_.directory().chat_keys_by_id, id,
+                               [&]() -> std::optional<std::string> {
+                                 auto& st = conn_.Prepare("SELECT key FROM chats WHERE id = ?");
+                                 st.bind(1, static_cast<int64_t>(id));
+                                 if (!st.executeStep()) return std::nullopt;
+                                 return st.getColumn(0).getString();
+                               });
 }
 
 std::optional<ChatRow> ChatRepo::ByHandle(ChatHandleKind kind, const std::string& handle) {
-  auto& st =
-      conn_.Prepare(std::string("SELECT ") + kColumns + " FROM chats WHERE " + HandleColumn(kind) + " = ?");
-  st.bind(1, handle);
-  if (!st.executeStep()) return std::nullopt;
-  return Read(st);
+  auto& memo = conn_.directory().chats_by_handle[static_cast<int>(kind)];
+  return conn_.directory().Get(conn_, memo, handle, [&]() -> std::optional<ChatRow> {
+    auto& st =
+        conn_.Prepare(std::string("SELECT ") + kColumns + " FROM chats WHERE " + HandleColumn(kind) + " = ?");
+    st.bind(1, handle);
+    if (!st.executeStep()) return std::nullopt;
+    return Read(st);
+  });
 }
 
 std::vector<ChatRow> ChatRepo::All() {

@@ -30,6 +30,8 @@ class ChatRepo {
   explicit ChatRepo(Connection& conn) : conn_(conn) {}
 
   std::optional<ChatRow> ById(std::int64_t id);
+  // Only the key of row `id` (what a ticket shows of its chat).
+  std::optional<std::string> KeyOf(std::int64_t id);
   std::optional<ChatRow> ByHandle(ChatHandleKind kind, const std::string& handle);
   std::optional<ChatRow> ByKey(const std::string& key) { return ByHandle(ChatHandleKind::kKey, key); }
   std::vector<ChatRow> All();

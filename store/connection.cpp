@@ -4,7 +4,10 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cstring>
 #include <mutex>
+
+#include "store/directory_cache.h"
 
 namespace opsbot::store {
 namespace {
@@ -17,7 +20,21 @@ void ConfigureSqliteOnce() {
   std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
 }
 
+// SQLite's update hook: a row of people or chats changed through this connection (directly or by a
+// trigger; the tables have rowids, and their triggers keep the truncate optimisation off).
+void OnRowChanged(void* directory, int, const char*, const char* table, sqlite3_int64) {
+  if (std::strcmp(table, "people") == 0 || std::strcmp(table, "chats") == 0)
+    static_cast<DirectoryCache*>(directory)->Changed();
+}
+
 }  // namespace
+
+Connection::Connection(SQLite::Database db, std::string path)
+    : db_(std::move(db)), path_(std::move(path)), directory_(std::make_unique<DirectoryCache>()) {
+  sqlite3_update_hook(db_.getHandle(), OnRowChanged, directory_.get());
+}
+
+Connection::~Connection() = default;
 
 Result<std::unique_ptr<Connection>> Connection::Open(const ConnectionOptions& options) {
   int flags = options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
@@ -59,6 +76,7 @@ void Connection::ResetStatements() {
   for (SQLite::Statement* st : used_)
     st->tryReset();
   used_.clear();
+  directory_->EndUnit();
 }
 
 }  // namespace opsbot::store

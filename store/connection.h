@@ -18,6 +18,8 @@
 
 namespace opsbot::store {
 
+class DirectoryCache;
+
 enum class Synchronous { kNormal, kFull };
 
 struct ConnectionOptions {
@@ -31,6 +33,9 @@ struct ConnectionOptions {
 class Connection {
  public:
   static Result<std::unique_ptr<Connection>> Open(const ConnectionOptions& options);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
 
   SQLite::Database& db() { return db_; }
   const std::string& path() const { return path_; }
@@ -40,8 +45,12 @@ class Connection {
   SQLite::Statement& Prepare(const std::string& sql);
 
   // Resets every statement Prepare handed out since the last call, ending the implicit read a
-  // half-stepped statement keeps open. The Writer and ReadPool call it after each piece of work.
+  // half-stepped statement keeps open, and ends the unit of work for directory(). The Writer and ReadPool
+  // call it after each piece of work.
   void ResetStatements();
+
+  // This connection's memo of people and chats look-ups (the repositories use it); see DirectoryCache.
+  DirectoryCache& directory() { return *directory_; }
 
   // Runs one or more statements without results, parsing them each time (migrations, pragmas).
   void Exec(const std::string& sql) { db_.exec(sql); }
@@ -53,12 +62,13 @@ class Connection {
   int Changes() const { return db_.getChanges(); }
 
  private:
-  Connection(SQLite::Database db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+  Connection(SQLite::Database db, std::string path);
 
   SQLite::Database db_;
   std::string path_;
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
   std::vector<SQLite::Statement*> used_;  // handed out by Prepare since the last ResetStatements
+  std::unique_ptr<DirectoryCache> directory_;
 };
 
 }  // namespace opsbot::store

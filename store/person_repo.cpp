@@ -1,5 +1,6 @@
 #include "store/person_repo.h"
 
+#include "store/directory_cache.h"
 #include "store/row_mapping.h"
 
 namespace opsbot::store {
@@ -55,18 +56,33 @@ void BindPerson(SQLite::Statement& st, const PersonRow& r) {
 }  // namespace
 
 std::optional<PersonRow> PersonRepo::ById(std::int64_t id) {
-  auto& st = conn_.Prepare(std::string("SELECT ") + kColumns + " FROM people WHERE id = ?");
-  st.bind(1, static_cast<int64_t>(id));
-  if (!st.executeStep()) return std::nullopt;
-  return Read(st);
+  return conn_.directory().Get(conn_, conn_.directory().people_by_id, id, [&]() -> std::optional<PersonRow> {
+    auto& st = conn_.Prepare(std::string("SELECT ") + kColumns + " FROM people WHERE id = ?");
+    st.bind(1, static_cast<int64_t>(id));
+    if (!st.executeStep()) return std::nullopt;
+    return Read(st);
+  });
+}
+
+std::optional<std::string> PersonRepo::KeyOf(std::int64_t id) {
+  return conn_.directory().Get(conn_, conn_.directory().person_keys_by_id, id,
+                               [&]() -> std::optional<std::string> {
+                                 auto& st = conn_.Prepare("SELECT key FROM people WHERE id = ?");
+                                 st.bind(1, static_cast<int64_t>(id));
+                                 if (!st.executeStep()) return std::nullopt;
+                                 return st.getColumn(0).getString();
+                               });
 }
 
 std::optional<PersonRow> PersonRepo::ByHandle(HandleKind kind, const std::string& handle) {
-  auto& st =
-      conn_.Prepare(std::string("SELECT ") + kColumns + " FROM people WHERE " + HandleColumn(kind) + " = ?");
-  st.bind(1, handle);
-  if (!st.executeStep()) return std::nullopt;
-  return Read(st);
+  auto& memo = conn_.directory().people_by_handle[static_cast<int>(kind)];
+  return conn_.directory().Get(conn_, memo, handle, [&]() -> std::optional<PersonRow> {
+    auto& st = conn_.Prepare(std::string("SELECT ") + kColumns + " FROM people WHERE " + HandleColumn(kind) +
+                             " = ?");
+    st.bind(1, handle);
+    if (!st.executeStep()) return std::nullopt;
+    return Read(st);
+  });
 }
 
 std::vector<PersonRow> PersonRepo::ByName(const std::string& name) {

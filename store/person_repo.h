@@ -34,6 +34,8 @@ class PersonRepo {
   explicit PersonRepo(Connection& conn) : conn_(conn) {}
 
   std::optional<PersonRow> ById(std::int64_t id);
+  // Only the key of row `id` (what a ticket shows of its people).
+  std::optional<std::string> KeyOf(std::int64_t id);
   std::optional<PersonRow> ByHandle(HandleKind kind, const std::string& handle);
   std::optional<PersonRow> ByKey(const std::string& key) { return ByHandle(HandleKind::kKey, key); }
   // People whose display name equals `name` exactly (there may be several).

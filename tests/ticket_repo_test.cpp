@@ -145,3 +145,49 @@ TEST_F(TicketRepoTest, AFetchedTicketCarriesItsTagsSorted) {
 
 }  // namespace
 }  // namespace opsbot::store
+
+namespace opsbot::store {
+namespace {
+
+TEST_F(TicketRepoTest, GetAndListNameTheTicketsPeopleAndChatAsTheyAreInTheUnitOfWork) {
+  ASSERT_TRUE(Migrate(*conn_).ok());
+  AddPerson();
+  conn_->Exec("INSERT INTO people (id, key, name, created_at, updated_at) VALUES (2, 'bob', 'Bob', 0, 0)");
+  conn_->Exec("INSERT INTO chats (id, key, name, created_at, updated_at) VALUES (7, 'ops', 'Ops', 0, 0)");
+  TicketRow r;
+  r.title = "disk full";
+  r.priority = 2;
+  r.state = "open";
+  r.reporter_id = 1;
+  r.assignee_id = 2;
+  r.chat_id = 7;
+  std::int64_t id = TicketRepo(*conn_).Insert(r);
+  std::int64_t bare = Add("open");  // nobody assigned, from no chat
+  conn_->ResetStatements();
+
+  auto got = TicketRepo(*conn_).Get(id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->reporter_key, "alice");
+  EXPECT_EQ(got->assignee_key, "bob");
+  EXPECT_EQ(got->chat_key, "ops");
+  auto page = TicketRepo(*conn_).List(TicketFilter{});
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].id, bare);
+  EXPECT_EQ(page[0].reporter_key, "alice");
+  EXPECT_EQ(page[0].assignee_key, "");
+  EXPECT_EQ(page[0].chat_key, "");
+  EXPECT_EQ(page[1].assignee_key, "bob");
+  conn_->ResetStatements();
+
+  // Remembered from the last unit of work, until people or chats change.
+  conn_->Exec("UPDATE people SET key = 'robert' WHERE id = 2");
+  conn_->Exec("UPDATE chats SET key = 'ops-room' WHERE id = 7");
+  conn_->ResetStatements();
+  got = TicketRepo(*conn_).Get(id);
+  EXPECT_EQ(got->assignee_key, "robert");
+  EXPECT_EQ(got->chat_key, "ops-room");
+  EXPECT_EQ(TicketRepo(*conn_).List(TicketFilter{})[1].assignee_key, "robert");
+}
+
+}  // namespace
+}  // namespace opsbot::store

@@ -1,0 +1,32 @@
+#include "store/directory_cache.h"
+
+#include "store/connection.h"
+
+namespace opsbot::store {
+
+bool DirectoryCache::Usable(Connection& conn) {
+  if (pending_change_) return false;
+  if (checked_) return version_.has_value();
+  auto& st = conn.Prepare("SELECT v FROM directory_version");
+  std::optional<std::int64_t> version;
+  if (st.executeStep()) version = st.getColumn(0).getInt64();
+  st.reset();
+  if (!version || version != version_) Clear();
+  version_ = version;
+  checked_ = true;
+  return version.has_value();
+}
+
+void DirectoryCache::Clear() {
+  for (auto& memo : people_by_handle)
+    memo.clear();
+  people_by_id.clear();
+  for (auto& memo : chats_by_handle)
+    memo.clear();
+  chats_by_id.clear();
+  person_keys_by_id.clear();
+  chat_keys_by_id.clear();
+  entries_ = 0;
+}
+
+}  // namespace opsbot::store
