@@ -16,36 +16,34 @@ SlaDeadlines ComputeDeadlines(const Config& config, int priority, std::int64_t a
 }
 
 std::string SlaSummary(const store::TicketRow& t, std::int64_t now, Lang lang) {
-  std::vector<std::string> parts;
+  std::string out;
+  auto add = [&out](const std::string& part) {
+    if (!out.empty()) out += " · ";
+    out += part;
+  };
   if (t.ack_due_at) {
     if (t.acked_at) {
       std::int64_t took = *t.acked_at - t.created_at;
-      parts.push_back(*t.acked_at <= *t.ack_due_at ? Tr(lang, Msg::kSlaAckMet, FormatDuration(took, lang))
-                                                   : Tr(lang, Msg::kSlaAckMissed, FormatDuration(took, lang),
-                                                        FormatDuration(*t.acked_at - *t.ack_due_at, lang)));
+      add(*t.acked_at <= *t.ack_due_at ? Tr(lang, Msg::kSlaAckMet, FormatDuration(took, lang))
+                                       : Tr(lang, Msg::kSlaAckMissed, FormatDuration(took, lang),
+                                            FormatDuration(*t.acked_at - *t.ack_due_at, lang)));
     } else if (t.state == "open") {
-      parts.push_back(now < *t.ack_due_at
-                          ? Tr(lang, Msg::kSlaAckDue, FormatDuration(*t.ack_due_at - now, lang))
-                          : Tr(lang, Msg::kSlaAckBreached, FormatDuration(now - *t.ack_due_at, lang)));
+      add(now < *t.ack_due_at ? Tr(lang, Msg::kSlaAckDue, FormatDuration(*t.ack_due_at - now, lang))
+                              : Tr(lang, Msg::kSlaAckBreached, FormatDuration(now - *t.ack_due_at, lang)));
     }
   }
   if (t.resolve_due_at) {
     bool stopped = t.state == "resolved" || t.state == "closed";
     if (stopped && t.resolved_at) {
-      parts.push_back(
-          *t.resolved_at <= *t.resolve_due_at
+      add(*t.resolved_at <= *t.resolve_due_at
               ? Tr(lang, Msg::kSlaResolveMet)
               : Tr(lang, Msg::kSlaResolveMissed, FormatDuration(*t.resolved_at - *t.resolve_due_at, lang)));
     } else if (!stopped) {
-      parts.push_back(
-          now < *t.resolve_due_at
+      add(now < *t.resolve_due_at
               ? Tr(lang, Msg::kSlaResolveDue, FormatDuration(*t.resolve_due_at - now, lang))
               : Tr(lang, Msg::kSlaResolveBreached, FormatDuration(now - *t.resolve_due_at, lang)));
     }
   }
-  std::string out;
-  for (const auto& p : parts)
-    out += (out.empty() ? "" : " · ") + p;
   return out;
 }
 
