@@ -34,7 +34,9 @@ Connection::Connection(SQLite::Database db, std::string path)
   sqlite3_update_hook(db_.getHandle(), OnRowChanged, directory_.get());
 }
 
-Connection::~Connection() = default;
+Connection::~Connection() {
+  sqlite3_update_hook(db_.getHandle(), nullptr, nullptr);  // directory_ goes before db_ closes
+}
 
 Result<std::unique_ptr<Connection>> Connection::Open(const ConnectionOptions& options) {
   int flags = options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;

@@ -1,11 +1,15 @@
 #include "store/directory_cache.h"
 
+#include <sqlite3.h>
+
 #include "store/connection.h"
 
 namespace opsbot::store {
 
 bool DirectoryCache::Usable(Connection& conn) {
   if (pending_change_) return false;
+  // Outside a transaction each statement reads its own snapshot, and nothing would end the unit of work.
+  if (sqlite3_get_autocommit(conn.db().getHandle()) != 0) return false;
   if (checked_) return version_.has_value();
   auto& st = conn.Prepare("SELECT v FROM directory_version");
   std::optional<std::int64_t> version;
@@ -18,6 +22,7 @@ bool DirectoryCache::Usable(Connection& conn) {
 }
 
 void DirectoryCache::Clear() {
+  if (entries_ == 0) return;  // clear() walks every bucket, even of an empty map
   for (auto& memo : people_by_handle)
     memo.clear();
   people_by_id.clear();

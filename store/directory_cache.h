@@ -9,9 +9,11 @@
 //   2. when this connection itself changes people or chats (SQLite's update hook calls Changed), the memo is
 //      cleared and unused until the unit ends: a change then rolled back leaves nothing behind, and the
 //      next unit reads the value again.
-// A miss is remembered too (nobody has that handle), so an unknown sender costs one query per unit of the
-// version, not one per message. At most kMaxEntries rows are kept: beyond, the memo starts over.
-// Not thread-safe: it belongs to its Connection, which belongs to one thread at a time.
+// A unit of work must be one transaction (the Writer's batch, the ReadPool's BEGIN..COMMIT): outside one
+// (autocommit) the memo is not used at all. A miss is remembered too (nobody has that handle), so an unknown
+// sender costs one query per version, not one per message. At most kMaxEntries rows are kept (beyond, the
+// memo starts over), under keys of at most kMaxKeyBytes (a longer one, e.g. a long @mention, is looked up
+// each time). Not thread-safe: it belongs to its Connection, which belongs to one thread at a time.
 #pragma once
 
 #include <cstddef>
@@ -30,12 +32,13 @@ class Connection;
 struct DirectoryCacheStats {
   std::uint64_t hits = 0;
   std::uint64_t misses = 0;    // looked up in the store and remembered
-  std::uint64_t bypassed = 0;  // looked up in the store while this connection's own change was pending
+  std::uint64_t bypassed = 0;  // looked up in the store, not remembered (see Get)
 };
 
 class DirectoryCache {
  public:
   static constexpr std::size_t kMaxEntries = 1024;
+  static constexpr std::size_t kMaxKeyBytes = 128;
 
   template <typename Key, typename Row>
   using Memo = std::unordered_map<Key, std::optional<Row>>;
@@ -51,7 +54,7 @@ class DirectoryCache {
   // The row for `key` from `memo`, or from `load()` (the store query), remembered.
   template <typename Key, typename Row, typename Load>
   std::optional<Row> Get(Connection& conn, Memo<Key, Row>& memo, const Key& key, Load&& load) {
-    if (!Usable(conn)) {
+    if (!Rememberable(key) || !Usable(conn)) {
       ++stats_.bypassed;
       return load();
     }
@@ -84,6 +87,8 @@ class DirectoryCache {
  private:
   bool Usable(Connection& conn);
   void Clear();
+  static bool Rememberable(std::int64_t) { return true; }
+  static bool Rememberable(const std::string& key) { return key.size() <= kMaxKeyBytes; }
 
   bool checked_ = false;         // the version was read in this unit of work
   bool pending_change_ = false;  // this connection changed people or chats in this unit of work

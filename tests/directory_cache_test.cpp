@@ -11,6 +11,7 @@
 #include "store/connection.h"
 #include "store/person_repo.h"
 #include "store/schema.h"
+#include "store/writer.h"
 #include "tests/support/subprocess.h"
 
 namespace opsbot::store {
@@ -89,6 +90,34 @@ TEST_F(DirectoryCacheTest, AChangeCommittedByAnotherConnectionIsSeenInTheNextUni
   EXPECT_EQ(found->key, "bob");
 }
 
+TEST_F(DirectoryCacheTest, AChangeByAnotherWritingConnectionIsSeenByTheWritersMemoToo) {
+  // Another process (a sqlite3 shell, say): only the triggers' version tells the writer.
+  ConnectionOptions o;
+  o.path = dir_.File("directory.db");
+  auto other = Connection::Open(o);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  ASSERT_EQ(Unit(*writer_, "U0ALICE")->name, "Alice");
+  (*other)->Exec("UPDATE people SET name = 'Alice Wang' WHERE slack_user_id = 'U0ALICE'");
+  EXPECT_EQ(Unit(*writer_, "U0ALICE")->name, "Alice Wang");
+  (*other)->Exec("DELETE FROM people WHERE slack_user_id = 'U0ALICE'");
+  EXPECT_FALSE(Unit(*writer_, "U0ALICE"));
+}
+
+TEST_F(DirectoryCacheTest, OutsideATransactionNothingIsRemembered) {
+  ASSERT_TRUE(PersonRepo(*reader_).ByHandle(HandleKind::kSlack, "U0ALICE"));
+  ASSERT_TRUE(PersonRepo(*reader_).ByHandle(HandleKind::kSlack, "U0ALICE"));
+  EXPECT_EQ(reader_->directory().stats().hits, 0u);
+  EXPECT_EQ(reader_->directory().entries(), 0u);
+}
+
+TEST_F(DirectoryCacheTest, AKeyLongerThanItsBoundIsLookedUpEachTime) {
+  std::string mention(DirectoryCache::kMaxKeyBytes + 1, 'x');
+  EXPECT_FALSE(Unit(*reader_, mention));
+  EXPECT_FALSE(Unit(*reader_, mention));
+  EXPECT_EQ(reader_->directory().entries(), 0u);
+  EXPECT_EQ(reader_->directory().stats().bypassed, 2u);
+}
+
 TEST_F(DirectoryCacheTest, AChatChangeAlsoInvalidatesThePeople) {
   ASSERT_TRUE(Unit(*reader_, "U0ALICE"));
   ChatRow chat;
@@ -150,6 +179,28 @@ TEST_F(DirectoryCacheTest, AWholeBatchRolledBackLeavesNothingRemembered) {
   writer_->Exec("ROLLBACK");
   EXPECT_FALSE(Unit(*writer_, "U0BOB"));
   EXPECT_FALSE(Unit(*reader_, "U0BOB"));
+}
+
+TEST_F(DirectoryCacheTest, ThroughTheWriterAFailedPieceOfWorkLeavesNothingRemembered) {
+  Writer writer(std::move(writer_), Writer::Options{});
+  auto bob_seen = [](Connection& conn) -> Result<bool> {
+    return PersonRepo(conn).ByHandle(HandleKind::kSlack, "U0BOB").has_value();
+  };
+  ASSERT_FALSE(*writer.Run<bool>(bob_seen));  // remembered: nobody
+  auto failed = writer.Run<bool>([&](Connection& conn) -> Result<bool> {
+    PersonRepo(conn).Insert(Bob(), 0);
+    EXPECT_TRUE(*bob_seen(conn));
+    return Status::Internal("the piece of work fails after its look-up");
+  });
+  EXPECT_FALSE(failed.ok());
+  EXPECT_FALSE(*writer.Run<bool>(bob_seen));
+  auto added = writer.Run<bool>([&](Connection& conn) -> Result<bool> {
+    PersonRepo(conn).Insert(Bob(), 0);
+    return true;
+  });
+  ASSERT_TRUE(added.ok());
+  EXPECT_TRUE(*writer.Run<bool>(bob_seen));
+  EXPECT_TRUE(Unit(*reader_, "U0BOB"));
 }
 
 TEST_F(DirectoryCacheTest, ItKeepsAtMostItsBoundOfRows) {

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "store/connection.h"
+#include "store/directory_cache.h"
 #include "store/migrations.h"
 #include "store/schema.h"
 #include "tests/support/subprocess.h"
@@ -163,30 +164,44 @@ TEST_F(TicketRepoTest, GetAndListNameTheTicketsPeopleAndChatAsTheyAreInTheUnitOf
   r.chat_id = 7;
   std::int64_t id = TicketRepo(*conn_).Insert(r);
   std::int64_t bare = Add("open");  // nobody assigned, from no chat
-  conn_->ResetStatements();
 
-  auto got = TicketRepo(*conn_).Get(id);
-  ASSERT_TRUE(got);
-  EXPECT_EQ(got->reporter_key, "alice");
-  EXPECT_EQ(got->assignee_key, "bob");
-  EXPECT_EQ(got->chat_key, "ops");
-  auto page = TicketRepo(*conn_).List(TicketFilter{});
-  ASSERT_EQ(page.size(), 2u);
-  EXPECT_EQ(page[0].id, bare);
-  EXPECT_EQ(page[0].reporter_key, "alice");
-  EXPECT_EQ(page[0].assignee_key, "");
-  EXPECT_EQ(page[0].chat_key, "");
-  EXPECT_EQ(page[1].assignee_key, "bob");
-  conn_->ResetStatements();
+  // Units of work as the ReadPool runs them: one transaction each, the statements reset at the end.
+  auto in_unit = [this](auto fn) {
+    conn_->Step("BEGIN");
+    fn();
+    conn_->ResetStatements();
+    conn_->Step("COMMIT");
+    conn_->ResetStatements();
+  };
+  in_unit([&] {
+    auto got = TicketRepo(*conn_).Get(id);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->reporter_key, "alice");
+    EXPECT_EQ(got->assignee_key, "bob");
+    EXPECT_EQ(got->chat_key, "ops");
+    auto page = TicketRepo(*conn_).List(TicketFilter{});
+    ASSERT_EQ(page.size(), 2u);
+    EXPECT_EQ(page[0].id, bare);
+    EXPECT_EQ(page[0].reporter_key, "alice");
+    EXPECT_EQ(page[0].assignee_key, "");
+    EXPECT_EQ(page[0].chat_key, "");
+    EXPECT_EQ(page[1].assignee_key, "bob");
+  });
 
-  // Remembered from the last unit of work, until people or chats change.
-  conn_->Exec("UPDATE people SET key = 'robert' WHERE id = 2");
-  conn_->Exec("UPDATE chats SET key = 'ops-room' WHERE id = 7");
-  conn_->ResetStatements();
-  got = TicketRepo(*conn_).Get(id);
-  EXPECT_EQ(got->assignee_key, "robert");
-  EXPECT_EQ(got->chat_key, "ops-room");
-  EXPECT_EQ(TicketRepo(*conn_).List(TicketFilter{})[1].assignee_key, "robert");
+  // Renamed through another connection: the next unit of work sees the new keys.
+  ConnectionOptions o;
+  o.path = dir_.File("tickets.db");
+  auto other = Connection::Open(o);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  (*other)->Exec("UPDATE people SET key = 'robert' WHERE id = 2");
+  (*other)->Exec("UPDATE chats SET key = 'ops-room' WHERE id = 7");
+  in_unit([&] {
+    auto got = TicketRepo(*conn_).Get(id);
+    EXPECT_EQ(got->assignee_key, "robert");
+    EXPECT_EQ(got->chat_key, "ops-room");
+    EXPECT_EQ(TicketRepo(*conn_).List(TicketFilter{})[1].assignee_key, "robert");
+  });
+  EXPECT_GT(conn_->directory().stats().hits, 0u);
 }
 
 }  // namespace
