@@ -15,6 +15,7 @@ SELECT 'seeded ticket ' || i || ' on db-' || (i % 50),
        1700000000 + i * 300 + 900, 1700000000 + i * 300 + 14400
 FROM n;
 INSERT INTO ticket_tags (ticket_id, tag) SELECT id, 'db' FROM tickets WHERE id % 7 = 0;
+UPDATE tickets SET tags = 'db' WHERE id % 7 = 0;  -- the tags' copy on the row (migration 0010)
 INSERT INTO audit (at, actor_id, actor, channel, action, entity, entity_id, after)
 SELECT created_at, reporter_id, 'alice', 'api', 'ticket.new', 'ticket', id,
        json_object('state', state, 'priority', priority, 'title', title)

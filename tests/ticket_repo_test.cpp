@@ -101,6 +101,42 @@ TEST_F(TicketRepoTest, TheMigrationCountsTicketsAlreadyThere) {
   EXPECT_EQ(TicketRepo(*conn_).Count(closed), 2);
 }
 
+TEST_F(TicketRepoTest, TheMigrationCopiesTheTagsOfTicketsAlreadyThereOntoTheirRows) {
+  for (const Migration& m : Migrations()) {
+    if (m.version > 7) break;  // 0008 rewrites the schema's text: only Migrate applies it
+    conn_->Exec(m.sql);
+    conn_->Exec("PRAGMA user_version=" + std::to_string(m.version));
+  }
+  AddPerson();
+  conn_->Exec(
+      "INSERT INTO tickets (id, title, priority, state, reporter_id, created_at, updated_at) VALUES "
+      "(1, 'a', 1, 'open', 1, 0, 0), (2, 'b', 1, 'open', 1, 0, 0), (3, 'c', 1, 'closed', 1, 0, 0)");
+  conn_->Exec("INSERT INTO ticket_tags (ticket_id, tag) VALUES (1, 'web'), (1, 'DB'), (3, 'db')");
+  auto migrated = Migrate(*conn_);
+  ASSERT_TRUE(migrated.ok()) << migrated.status().ToString();
+  EXPECT_EQ(TicketRepo(*conn_).Get(1)->tags, (std::vector<std::string>{"DB", "web"}));
+  EXPECT_TRUE(TicketRepo(*conn_).Get(2)->tags.empty());
+  EXPECT_EQ(TicketRepo(*conn_).Get(3)->tags, (std::vector<std::string>{"db"}));
+  auto page = TicketRepo(*conn_).List(TicketFilter{});
+  ASSERT_EQ(page.size(), 3u);
+  EXPECT_EQ(page[2].tags, (std::vector<std::string>{"DB", "web"}));
+}
+
+TEST_F(TicketRepoTest, TagsDifferingOnlyInCaseAreOneTagOnTheRowAsInTheirTable) {
+  ASSERT_TRUE(Migrate(*conn_).ok());
+  AddPerson();
+  std::int64_t id = Add("open", {"db", "DB", "web", "db"});
+  EXPECT_EQ(TicketRepo(*conn_).Get(id)->tags, (std::vector<std::string>{"db", "web"}));
+  TicketFilter f;
+  f.tag = "Db";
+  EXPECT_EQ(TicketRepo(*conn_).Count(f), 1);
+  TicketRow r = *TicketRepo(*conn_).Get(id);
+  r.tags = {"Web", "web"};
+  TicketRepo(*conn_).Update(r);
+  EXPECT_EQ(TicketRepo(*conn_).Get(id)->tags, (std::vector<std::string>{"Web"}));
+  EXPECT_EQ(TicketRepo(*conn_).Count(f), 0);
+}
+
 TEST_F(TicketRepoTest, FilteredCountsStillCountRows) {
   ASSERT_TRUE(Migrate(*conn_).ok());
   AddPerson();
