@@ -15,8 +15,9 @@ inline std::optional<std::int64_t> OptInt(const SQLite::Column& c) {
   return c.getInt64();
 }
 
+// NULL reads as "": getString copies sqlite3_column_blob's bytes, none for NULL.
 inline std::string Text(const SQLite::Column& c) {
-  return c.isNull() ? std::string() : c.getString();
+  return c.getString();
 }
 
 // Binds NULL for an empty string, so UNIQUE handle columns allow many people without a handle.

@@ -16,15 +16,16 @@ constexpr std::size_t kMaxTextBytes = 8 * 1024;
 // Checks `key` of `body`: a string, non-empty when required, at most `max` bytes. Records a field error.
 std::string StringField(const nlohmann::json& body, const char* key, bool required, std::size_t max,
                         nlohmann::json& errors) {
-  if (!body.contains(key) || body[key].is_null()) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) {
     if (required) errors[key] = "required";
     return "";
   }
-  if (!body[key].is_string()) {
+  if (!it->is_string()) {
     errors[key] = "must be a string";
     return "";
   }
-  std::string v = body[key].get<std::string>();
+  std::string v = it->get<std::string>();
   if (required && v.empty()) errors[key] = "must not be empty";
   if (v.size() > max) errors[key] = "longer than " + std::to_string(max) + " bytes";
   return v;
