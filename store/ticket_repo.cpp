@@ -29,9 +29,10 @@ bool NoCaseLess(const std::string& a, const std::string& b) {
                                       [](char x, char y) { return FoldAscii(x) < FoldAscii(y); });
 }
 
-// The tags as ticket_tags keeps them: sorted, and one of each under its NOCASE collation.
+// The tags as ticket_tags keeps them: sorted, and one of each under its NOCASE collation, the first given
+// (as INSERT OR IGNORE keeps it).
 std::vector<std::string> UniqueTags(std::vector<std::string> tags) {
-  std::sort(tags.begin(), tags.end(), NoCaseLess);
+  std::stable_sort(tags.begin(), tags.end(), NoCaseLess);
   auto same = [](const std::string& a, const std::string& b) {
     return !NoCaseLess(a, b) && !NoCaseLess(b, a);
   };

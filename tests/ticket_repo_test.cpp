@@ -125,8 +125,8 @@ TEST_F(TicketRepoTest, TheMigrationCopiesTheTagsOfTicketsAlreadyThereOntoTheirRo
 TEST_F(TicketRepoTest, TagsDifferingOnlyInCaseAreOneTagOnTheRowAsInTheirTable) {
   ASSERT_TRUE(Migrate(*conn_).ok());
   AddPerson();
-  std::int64_t id = Add("open", {"db", "DB", "web", "db"});
-  EXPECT_EQ(TicketRepo(*conn_).Get(id)->tags, (std::vector<std::string>{"db", "web"}));
+  std::int64_t id = Add("open", {"db", "Web", "DB", "web", "db"});
+  EXPECT_EQ(TicketRepo(*conn_).Get(id)->tags, (std::vector<std::string>{"db", "Web"}));  // the first given
   TicketFilter f;
   f.tag = "Db";
   EXPECT_EQ(TicketRepo(*conn_).Count(f), 1);
