@@ -61,13 +61,8 @@ std::optional<ChatRow> ChatRepo::ById(std::int64_t id) {
 }
 
 std::optional<std::string> ChatRepo::KeyOf(std::int64_t id) {
-  return conn_.directory().Get(conn_, conn_.directory().chat_keys_by_id, id,
-                               [&]() -> std::optional<std::string> {
-                                 auto& st = conn_.Prepare("SELECT key FROM chats WHERE id = ?");
-                                 st.bind(1, static_cast<int64_t>(id));
-                                 if (!st.executeStep()) return std::nullopt;
-                                 return st.getColumn(0).getString();
-                               });
+  return conn_.directory().KeyOf(conn_, conn_.directory().chat_keys_by_id,
+                                 "SELECT key FROM chats WHERE id = ?", id);
 }
 
 std::optional<ChatRow> ChatRepo::ByHandle(ChatHandleKind kind, const std::string& handle) {

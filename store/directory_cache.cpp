@@ -21,6 +21,16 @@ bool DirectoryCache::Usable(Connection& conn) {
   return version.has_value();
 }
 
+std::optional<std::string> DirectoryCache::KeyOf(Connection& conn, Memo<std::int64_t, std::string>& memo,
+                                                 const char* select, std::int64_t id) {
+  return Get(conn, memo, id, [&]() -> std::optional<std::string> {
+    auto& st = conn.Prepare(select);
+    st.bind(1, static_cast<int64_t>(id));
+    if (!st.executeStep()) return std::nullopt;
+    return st.getColumn(0).getString();
+  });
+}
+
 void DirectoryCache::Clear() {
   if (entries_ == 0) return;  // clear() walks every bucket, even of an empty map
   for (auto& memo : people_by_handle)

@@ -70,6 +70,11 @@ class DirectoryCache {
     return row;
   }
 
+  // The one text column `select` (binding `id` as ?1) gives, remembered in `memo`: a person's or chat's key.
+  // `select` is a literal: on a hit nothing is built from it.
+  std::optional<std::string> KeyOf(Connection& conn, Memo<std::int64_t, std::string>& memo,
+                                   const char* select, std::int64_t id);
+
   // This connection changed people or chats: forget everything and look nothing up until the unit ends.
   void Changed() {
     Clear();

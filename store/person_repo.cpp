@@ -65,13 +65,8 @@ std::optional<PersonRow> PersonRepo::ById(std::int64_t id) {
 }
 
 std::optional<std::string> PersonRepo::KeyOf(std::int64_t id) {
-  return conn_.directory().Get(conn_, conn_.directory().person_keys_by_id, id,
-                               [&]() -> std::optional<std::string> {
-                                 auto& st = conn_.Prepare("SELECT key FROM people WHERE id = ?");
-                                 st.bind(1, static_cast<int64_t>(id));
-                                 if (!st.executeStep()) return std::nullopt;
-                                 return st.getColumn(0).getString();
-                               });
+  return conn_.directory().KeyOf(conn_, conn_.directory().person_keys_by_id,
+                                 "SELECT key FROM people WHERE id = ?", id);
 }
 
 std::optional<PersonRow> PersonRepo::ByHandle(HandleKind kind, const std::string& handle) {
