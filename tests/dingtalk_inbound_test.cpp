@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <string>
+#include <vector>
+
 namespace opsbot {
 namespace {
 
@@ -27,6 +30,91 @@ nlohmann::json GroupMessage() {
        {{{"dingtalkId", "$:LWCP_v1:$bot"}}, {{"dingtalkId", "$:LWCP_v1:$zs"}, {"staffId", "zhangsan01"}}}},
       {"sessionWebhook", "https://oapi.dingtalk.com/robot/sendBySession?session=xyz"},
       {"sessionWebhookExpiredTime", 1577267636757}};
+}
+
+// The reading the parser must give, written against nlohmann's DOM (what ParseDingTalkCallback did before
+// it read with the SAX parser): "" for absent or null strings, errors for other types and long values, in
+// the parser's order of checks. Returns the error's message, or the fields read joined by '|'.
+std::string ReadWithDom(const std::string& body) {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (!j.is_object()) return "the body is not a JSON object";
+  std::string err;
+  auto str = [&err](const nlohmann::json& o, const char* key, std::size_t max = 256) -> std::string {
+    auto it = o.find(key);
+    if (!err.empty() || it == o.end() || it->is_null()) return "";
+    if (!it->is_string())
+      err = std::string("field '") + key + "' must be a string";
+    else if (it->get<std::string>().size() > max)
+      err = std::string("field '") + key + "' is too long";
+    return err.empty() ? it->get<std::string>() : "";
+  };
+  std::vector<std::string> f;  // msgId, conversationType, conversationId, msgtype, senderStaffId, senderId,
+                               // senderNick, chatbotUserId, robotCode, sessionWebhook
+  for (const char* key : {"msgId", "conversationType", "conversationId", "msgtype", "senderStaffId",
+                          "senderId", "senderNick", "chatbotUserId", "robotCode"})
+    f.push_back(str(j, key));
+  f.push_back(str(j, "sessionWebhook", 2048));
+  if (!err.empty()) return err;
+  std::string out;
+  for (const auto& v : f)
+    out += v + "|";
+  if (f[0].empty()) return "no msgId";
+  if (f[1] != "1" && f[1] != "2") return "conversationType must be \"1\" (1:1) or \"2\" (group)";
+  if (f[2].empty()) return "no conversationId";
+  if (f[4].empty() && f[5].empty()) return "no senderStaffId or senderId";
+  if (auto it = j.find("sessionWebhookExpiredTime"); it != j.end() && !it->is_null()) {
+    if (!it->is_number_integer()) return "field 'sessionWebhookExpiredTime' must be an integer";
+    out += std::to_string(it->get<std::int64_t>());
+  }
+  out += "|";
+  if (auto it = j.find("atUsers"); it != j.end() && !it->is_null()) {
+    if (!it->is_array()) return "field 'atUsers' must be an array";
+    for (const auto& u : *it) {
+      if (!u.is_object()) return "atUsers holds a non-object";
+      std::string staff = str(u, "staffId"), ding = str(u, "dingtalkId");
+      if (!err.empty()) return err;
+      if (!staff.empty() && (f[7].empty() || ding != f[7])) out += staff + ",";
+    }
+  }
+  if (f[3] != "text") return out + "|ignored";
+  auto text = j.find("text");
+  if (text == j.end() || !text->is_object()) return "a text message needs a 'text' object";
+  std::string content = str(*text, "content", 16 * 1024);
+  return err.empty() ? out + "|" + content : err;
+}
+
+// The same fields as ParseDingTalkCallback read them.
+std::string ReadWithParser(const std::string& body) {
+  auto in = ParseDingTalkCallback(body);
+  if (!in.ok()) return in.status().message();
+  const InboundMessage& m = in->message;
+  std::string out = in->msg_id + "|" + (in->group ? "2" : "1") + "|" + in->conversation_id + "|";
+  std::string staff_ids;
+  for (const auto& id : in->at_staff_ids)
+    staff_ids += id + ",";
+  out += in->robot_code + "|" + in->session_webhook + "|" + std::to_string(in->session_webhook_expires) +
+         "|" + staff_ids;
+  if (in->kind == DingTalkInbound::kIgnored && in->ignore_reason != "an empty text") return out + "|ignored";
+  return out + "|" + (in->kind == DingTalkInbound::kMessage ? m.user + "|" + m.user_name : "");
+}
+
+// The DOM's reading in the shape ReadWithParser gives, so the two compare as strings.
+std::string DomInParserShape(const std::string& body) {
+  std::string dom = ReadWithDom(body);
+  if (dom.find('|') == std::string::npos) return dom;  // an error
+  std::vector<std::string> f;
+  std::size_t start = 0;
+  for (std::size_t bar; (bar = dom.find('|', start)) != std::string::npos; start = bar + 1)
+    f.push_back(dom.substr(start, bar - start));
+  f.push_back(dom.substr(start));
+  // f: msgId, conversationType, conversationId, msgtype, staff, senderId, nick, chatbot, robotCode, webhook,
+  // expires, at staff ids, content or "ignored"
+  std::string out = f[0] + "|" + f[1] + "|" + f[2] + "|" + f[8] + "|" + f[9] + "|" +
+                    (f[10].empty() ? "0" : f[10]) + "|" + f[11];
+  if (f[12] == "ignored") return out + "|ignored";
+  const std::string content = f[12];
+  const bool blank = content.find_first_not_of(" \t\r\n") == std::string::npos;
+  return out + "|" + (blank ? "" : (!f[4].empty() ? f[4] : f[5]) + "|" + f[6]);
 }
 
 TEST(DingTalkInbound, AGroupMessageWithAMention) {
@@ -100,6 +188,56 @@ TEST(DingTalkInbound, BodiesDingTalkDoesNotSendAreRefused) {
     breaks[i](j);
     EXPECT_FALSE(ParseDingTalkCallback(j.dump()).ok()) << "break " << i;
   }
+}
+
+// Each member of a callback given every kind of JSON value, and given twice (the last counts), is read as
+// the DOM read it: the same error, or the same fields.
+TEST(DingTalkInbound, ReadsEveryShapeOfEveryMemberAsTheDomDid) {
+  const std::vector<std::string> values = {
+      "null",
+      "42",
+      "-7",
+      "18446744073709551615",
+      "1.5",
+      "true",
+      "\"\"",
+      "\"1\"",
+      "\"2\"",
+      "\"text\"",
+      "\"$:LWCP_v1:$bot\"",
+      "\"" + std::string(300, 'x') + "\"",
+      "[]",
+      "[1]",
+      "[{}]",
+      "{}",
+      R"([{"staffId":"zs","dingtalkId":"d1"},{"staffId":null},{"dingtalkId":"$:LWCP_v1:$bot","staffId":"bot"}])",
+      R"([{"staffId":{"deep":[1,{"staffId":"x"}]}}])",
+      R"([{"staffId":"a","staffId":"b"}])",
+      R"({"content":" hi "})",
+      R"({"content":"ticket new x","content":7})",
+      R"({"content":{"content":"x"}})",
+      R"({"msgId":"nested","content":"  "})"};
+  const nlohmann::json message = GroupMessage();
+  const std::string base = message.dump();
+  std::vector<std::string> keys = {"text", "atUsers", "extra"};
+  for (auto it = message.begin(); it != message.end(); ++it)
+    keys.push_back(it.key());
+  int compared = 0;
+  for (const auto& key : keys) {
+    for (const auto& v : values) {
+      const std::string member = "\"" + key + "\":" + v;
+      for (const std::string& body : {"{" + member + "," + base.substr(1),  // given first: overridden
+                                      base.substr(0, base.size() - 1) + "," + member + "}"}) {  // given last
+        EXPECT_EQ(ReadWithParser(body), DomInParserShape(body)) << body;
+        ++compared;
+      }
+    }
+  }
+  for (const std::string& body : std::vector<std::string>{"", "{", "{}", "[]", "\"x\"", "1", "{} x",
+                                                          "{\"msgId\":\"\xff\"}", base + " "}) {
+    EXPECT_EQ(ReadWithParser(body), DomInParserShape(body)) << body;
+  }
+  EXPECT_GT(compared, 500);
 }
 
 }  // namespace
