@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "store/directory_cache.h"
+#include "store/wal_buffer_vfs.h"
 
 namespace opsbot::store {
 namespace {
@@ -44,7 +45,8 @@ Result<std::unique_ptr<Connection>> Connection::Open(const ConnectionOptions& op
   flags |= SQLite::OPEN_NOMUTEX;  // a Connection is used by one thread at a time
   ConfigureSqliteOnce();
   try {
-    SQLite::Database db(options.path, flags, options.busy_timeout_ms);
+    // Through WalBufferVfs: a commit reaches the -wal file in one write (store/wal_buffer_vfs.h).
+    SQLite::Database db(options.path.c_str(), flags, options.busy_timeout_ms, WalBufferVfsName());
     if (!options.read_only) {
       // WAL lets readers run beside the one writer; checkpoints are run by the Checkpointer, not inline.
       db.exec("PRAGMA journal_mode=WAL");

@@ -1,0 +1,165 @@
+// Tests for store/wal_buffer_vfs.h through store::Connection, which opens every database with it.
+#include "store/wal_buffer_vfs.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "store/connection.h"
+
+namespace opsbot::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+class WalBufferVfsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("opsbot_wal_buffer_test_" + std::to_string(getpid()) + "_" +
+                                        std::to_string(std::random_device{}()));
+    fs::create_directories(dir_);
+    options_.path = (dir_ / "t.db").string();
+    writer_ = Open();
+    writer_->Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+  }
+  void TearDown() override {
+    writer_.reset();
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  std::unique_ptr<Connection> Open() {
+    auto conn = Connection::Open(options_);
+    EXPECT_TRUE(conn.ok()) << conn.status().ToString();
+    return std::move(conn).value();
+  }
+
+  // One transaction of `rows` rows of `bytes` bytes each (a row of 3,000 bytes takes most of a page).
+  static void Insert(Connection& conn, int rows, int bytes = 3000, const char* end = "COMMIT") {
+    conn.Exec("BEGIN IMMEDIATE");
+    for (int i = 0; i < rows; ++i) {
+      auto& st = conn.Prepare("INSERT INTO t (v) VALUES (?)");
+      st.bind(1, std::string(static_cast<std::size_t>(bytes), static_cast<char>('a' + i % 26)));
+      st.exec();
+    }
+    conn.Exec(end);
+  }
+
+  static std::int64_t Count(Connection& conn) {
+    return conn.db().execAndGet("SELECT count(*) FROM t").getInt64();
+  }
+
+  static std::string IntegrityCheck(Connection& conn) {
+    return conn.db().execAndGet("PRAGMA integrity_check").getString();
+  }
+
+  std::uintmax_t WalBytes() const { return fs::file_size(options_.path + "-wal"); }
+
+  fs::path dir_;
+  ConnectionOptions options_;
+  std::unique_ptr<Connection> writer_;
+};
+
+TEST_F(WalBufferVfsTest, ACommitReachesTheWalInOneWrite) {
+  Insert(*writer_, 1);  // the WAL's own header is written at its start, straight to the file
+  const auto wal_before = WalBytes();
+  const WalBufferStats before = GetWalBufferStats();
+  Insert(*writer_, 12);
+  const WalBufferStats after = GetWalBufferStats();
+  const auto frames = (WalBytes() - wal_before) / (4096 + 24);
+  ASSERT_GE(frames, 12u);
+  EXPECT_EQ(after.flushes - before.flushes, 1u);
+  EXPECT_EQ(after.buffered_writes - before.buffered_writes, 2 * frames);  // each frame's header and page
+  EXPECT_EQ(after.direct_writes - before.direct_writes, 0u);
+}
+
+TEST_F(WalBufferVfsTest, AnotherConnectionReadsEveryCommitAsSoonAsItReturns) {
+  auto reader = Open();
+  std::int64_t expected = 0;
+  for (int i = 0; i < 200; ++i) {
+    const int rows = 1 + i % 7;
+    Insert(*writer_, rows, i % 2 ? 3000 : 40);
+    expected += rows;
+    ASSERT_EQ(Count(*reader), expected) << "after commit " << i;
+  }
+  EXPECT_EQ(IntegrityCheck(*reader), "ok");
+}
+
+TEST_F(WalBufferVfsTest, ACommitLargerThanTheBufferIsWrittenWhole) {
+  auto reader = Open();
+  const WalBufferStats before = GetWalBufferStats();
+  Insert(*writer_, 200);  // ~200 frames: the buffer holds 31
+  EXPECT_GE(GetWalBufferStats().flushes - before.flushes, 6u);
+  EXPECT_EQ(Count(*reader), 200);
+  EXPECT_EQ(IntegrityCheck(*reader), "ok");
+  writer_.reset();
+  auto again = Open();
+  EXPECT_EQ(Count(*again), 200);
+}
+
+// With a tiny page cache, a large transaction spills pages to the WAL before it commits and reads them
+// back: frames that are not a commit's, written in place again and read through the buffer.
+TEST_F(WalBufferVfsTest, ATransactionThatSpillsRollsBackOrCommitsIntact) {
+  Insert(*writer_, 5);
+  writer_->Exec("PRAGMA cache_size=10");
+  Insert(*writer_, 150, 3000, "ROLLBACK");
+  EXPECT_EQ(Count(*writer_), 5);
+  EXPECT_EQ(IntegrityCheck(*writer_), "ok");
+  writer_->Exec("BEGIN IMMEDIATE");
+  for (int round = 0; round < 3; ++round)  // the same pages changed again after they spilled
+    writer_->Exec("UPDATE t SET v = v || '!' WHERE id <= 5");
+  writer_->Exec("COMMIT");
+  Insert(*writer_, 150);
+  auto reader = Open();
+  EXPECT_EQ(Count(*reader), 155);
+  EXPECT_EQ(reader->db().execAndGet("SELECT count(*) FROM t WHERE v LIKE '%!!!'").getInt64(), 5);
+  EXPECT_EQ(IntegrityCheck(*reader), "ok");
+}
+
+TEST_F(WalBufferVfsTest, TheWalStartsOverAfterACheckpoint) {
+  auto reader = Open();
+  for (int i = 0; i < 5; ++i) {
+    Insert(*writer_, 20);
+    writer_->Exec("PRAGMA wal_checkpoint(RESTART)");
+    Insert(*writer_, 3);
+    ASSERT_EQ(Count(*reader), 23 * (i + 1));
+  }
+  writer_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  EXPECT_EQ(WalBytes(), 0u);
+  Insert(*writer_, 4);
+  EXPECT_EQ(Count(*reader), 23 * 5 + 4);
+  EXPECT_EQ(IntegrityCheck(*reader), "ok");
+}
+
+// What COMMIT returned for is in the file: a process that ends without closing its connection (as a
+// crash would end it) loses none of it.
+TEST_F(WalBufferVfsTest, WhatWasCommittedOutlivesAProcessThatNeverClosed) {
+  writer_.reset();
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto conn = Connection::Open(options_);
+    if (!conn.ok()) _exit(2);
+    for (int i = 0; i < 30; ++i)
+      Insert(**conn, 1 + i % 4, 2000);
+    (*conn)->Exec("BEGIN IMMEDIATE");
+    (*conn)->Exec("INSERT INTO t (v) VALUES ('never committed')");
+    _exit(0);  // no COMMIT, no close, no checkpoint
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  auto conn = Open();
+  std::int64_t expected = 0;
+  for (int i = 0; i < 30; ++i)
+    expected += 1 + i % 4;
+  EXPECT_EQ(Count(*conn), expected);
+  EXPECT_EQ(IntegrityCheck(*conn), "ok");
+}
+
+}  // namespace
+}  // namespace opsbot::store
