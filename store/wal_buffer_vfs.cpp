@@ -2,9 +2,11 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <mutex>
+#include <unordered_map>
 
 namespace opsbot::store {
 namespace {
@@ -31,7 +33,16 @@ struct File {
   sqlite3_int64 len;      // bytes in buf
   sqlite3_int64 start;    // the file offset of buf[0]
   sqlite3_int64 page_at;  // where the page of the frame whose header was last buffered goes; -1: none
+  // The end of the furthest write through this file since the WAL last started over. A frame header below
+  // it rewrites one already written (SQLite redoing checksums after a commit): it goes to the file at once.
+  sqlite3_int64 end;
+  const char* db_name;  // a database or -wal file: its connection's database name (SQLite's own pointer)
+  File* wal_of_db;      // a database file: its connection's open -wal file, or null
 };
+
+// Each connection's database file by its name pointer, so its -wal file can be found from its locks.
+std::mutex g_files_mu;
+std::unordered_map<const char*, File*> g_db_files;
 
 File* Of(sqlite3_file* file) {
   return reinterpret_cast<File*>(file);
@@ -41,20 +52,25 @@ const sqlite3_io_methods* Real(File* f) {
   return f->real->pMethods;
 }
 
+// On failure the bytes stay buffered: SQLite may go on (a statement fails, its transaction does not), and
+// every later call on the file tries again first, so it never reads around them or commits without them.
 int Flush(File* f) {
   f->page_at = -1;
   if (f->len == 0) return SQLITE_OK;
-  const int rc = Real(f)->xWrite(f->real, f->buf, static_cast<int>(f->len), f->start);
+  if (int rc = Real(f)->xWrite(f->real, f->buf, static_cast<int>(f->len), f->start); rc != SQLITE_OK)
+    return rc;
   f->len = 0;
   g_flushes.fetch_add(1, std::memory_order_relaxed);
-  return rc;
+  return SQLITE_OK;
 }
 
 int Write(sqlite3_file* file, const void* data, int n, sqlite3_int64 off) {
   File* f = Of(file);
-  const bool header =
-      f->wal && f->page_at < 0 && n == kFrameHeaderBytes && (f->len == 0 || off == f->start + f->len);
+  if (off == 0) f->end = 0;  // the WAL's own header: the log starts over
+  const bool header = f->wal && f->page_at < 0 && n == kFrameHeaderBytes && off >= f->end &&
+                      (f->len == 0 || off == f->start + f->len);
   const bool page = f->wal && f->page_at >= 0 && off == f->page_at;
+  f->end = std::max(f->end, off + n);
   if (!header && !page) {
     if (int rc = Flush(f); rc != SQLITE_OK) return rc;
     if (f->wal) g_direct.fetch_add(1, std::memory_order_relaxed);
@@ -87,6 +103,12 @@ int Write(sqlite3_file* file, const void* data, int n, sqlite3_int64 off) {
 
 int Close(sqlite3_file* file) {
   File* f = Of(file);
+  if (f->db_name) {
+    std::lock_guard lock(g_files_mu);
+    auto it = g_db_files.find(f->db_name);
+    if (it != g_db_files.end() && f->wal && it->second->wal_of_db == f) it->second->wal_of_db = nullptr;
+    if (it != g_db_files.end() && !f->wal && it->second == f) g_db_files.erase(it);
+  }
   const int flushed = Flush(f);
   const int rc = Real(f)->xClose(f->real);
   sqlite3_free(f->buf);
@@ -100,6 +122,13 @@ int FlushThen(sqlite3_file* file, Args... args) {
   File* f = Of(file);
   if (int rc = Flush(f); rc != SQLITE_OK) return rc;
   return (Real(f)->*Method)(f->real, args...);
+}
+
+int Truncate(sqlite3_file* file, sqlite3_int64 size) {
+  File* f = Of(file);
+  if (int rc = Flush(f); rc != SQLITE_OK) return rc;
+  f->end = std::min(f->end, size);
+  return Real(f)->xTruncate(f->real, size);
 }
 
 int SectorSize(sqlite3_file* file) {
@@ -117,9 +146,15 @@ int ShmMap(sqlite3_file* file, int region, int size, int extend, void volatile**
   return Real(f)->xShmMap(f->real, region, size, extend, out);
 }
 
+// Before a connection gives up the WAL's write lock (slot 0), what it still buffers (frames of a transaction
+// that rolled back after spilling) reaches the file, or is dropped if it cannot: never later, when another
+// connection may have written its own frames at those offsets.
 int ShmLock(sqlite3_file* file, int offset, int n, int flags) {
   File* f = Of(file);
   if (Real(f)->iVersion < 2) return SQLITE_IOERR_SHMLOCK;
+  if (offset == 0 && f->wal_of_db && (flags & SQLITE_SHM_UNLOCK) && (flags & SQLITE_SHM_EXCLUSIVE) &&
+      Flush(f->wal_of_db) != SQLITE_OK)
+    f->wal_of_db->len = 0;  // frames no commit names: dropping them loses nothing
   return Real(f)->xShmLock(f->real, offset, n, flags);
 }
 
@@ -153,7 +188,7 @@ const sqlite3_io_methods kMethods = {
     .xClose = Close,
     .xRead = FlushThen<&sqlite3_io_methods::xRead, void*, int, sqlite3_int64>,
     .xWrite = Write,
-    .xTruncate = FlushThen<&sqlite3_io_methods::xTruncate, sqlite3_int64>,
+    .xTruncate = Truncate,
     .xSync = FlushThen<&sqlite3_io_methods::xSync, int>,
     .xFileSize = FlushThen<&sqlite3_io_methods::xFileSize, sqlite3_int64*>,
     .xLock = FlushThen<&sqlite3_io_methods::xLock, int>,
@@ -178,9 +213,22 @@ int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int
   f->len = 0;
   f->start = 0;
   f->page_at = -1;
+  f->end = 0;
+  f->db_name = nullptr;
+  f->wal_of_db = nullptr;
   const int rc = g_base->xOpen(g_base, name, f->real, flags, out_flags);
   // SQLite calls xClose whenever pMethods is set, even after a failed open: mirror the base's choice.
   f->base.pMethods = f->real->pMethods ? &kMethods : nullptr;
+  if (rc == SQLITE_OK && name && (flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL))) {
+    std::lock_guard lock(g_files_mu);
+    if (flags & SQLITE_OPEN_MAIN_DB) {
+      f->db_name = name;
+      g_db_files[name] = f;
+    } else if (auto it = g_db_files.find(sqlite3_filename_database(name)); it != g_db_files.end()) {
+      f->db_name = it->first;
+      it->second->wal_of_db = f;
+    }
+  }
   return rc;
 }
 

@@ -1,10 +1,13 @@
 // Tests for store/wal_buffer_vfs.h through store::Connection, which opens every database with it.
 #include "store/wal_buffer_vfs.h"
 
+#include <SQLiteCpp/Exception.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -159,6 +162,132 @@ TEST_F(WalBufferVfsTest, WhatWasCommittedOutlivesAProcessThatNeverClosed) {
     expected += 1 + i % 4;
   EXPECT_EQ(Count(*conn), expected);
   EXPECT_EQ(IntegrityCheck(*conn), "ok");
+}
+
+// A transaction that spilled and changed spilled pages again has its frames rewritten in place, and SQLite
+// then redoes their headers' checksums after the commit frame: those rewrites must reach the file, or a
+// recovery from the file alone stops at the stale checksum and drops the commit (after a checkpoint copied
+// it into the database: a corrupt one). Checked the hard way: a checkpoint, then the process ends without
+// closing. (The flush before the write lock is released covers this too, all but the moment between the
+// commit's publication and that release, which the rewrites going straight to the file close.)
+TEST_F(WalBufferVfsTest, FramesRewrittenAfterTheCommitFrameAreInTheFileWhenItIsPublished) {
+  writer_.reset();
+  for (const bool checkpoint : {true, false}) {
+    SCOPED_TRACE(checkpoint ? "checkpointed" : "not checkpointed");
+    fs::remove(options_.path);
+    fs::remove(options_.path + "-wal");
+    fs::remove(options_.path + "-shm");
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      auto conn = Connection::Open(options_);
+      if (!conn.ok()) _exit(2);
+      Connection& c = **conn;
+      c.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+      c.Exec(
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) "
+          "INSERT INTO t (v) SELECT 'T0-' || hex(randomblob(700)) FROM n");
+      c.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      c.Exec("UPDATE t SET v = 'Tx-' || substr(v, 4) WHERE id IN (1, 150, 300)");
+      c.Exec("PRAGMA cache_size=10");
+      const WalBufferStats before = GetWalBufferStats();
+      c.Exec("BEGIN IMMEDIATE");
+      c.Exec(
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) "
+          "INSERT INTO t (v) SELECT 'T1-' || hex(randomblob(700)) FROM n");
+      c.Exec("UPDATE t SET v = 'T1-' || hex(randomblob(650)) WHERE id <= 40");
+      c.Exec("UPDATE t SET v = 'T1-' || hex(randomblob(600)) WHERE id <= 40 OR id >= 290");
+      c.Exec("COMMIT");
+      if (GetWalBufferStats().direct_writes == before.direct_writes) _exit(3);  // no rewrite happened
+      if (checkpoint) {
+        auto other = Connection::Open(options_);
+        if (!other.ok()) _exit(4);
+        (*other)->Exec("PRAGMA wal_checkpoint(PASSIVE)");
+      }
+      _exit(0);  // no close
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    ASSERT_EQ(WEXITSTATUS(status), 0);
+    auto conn = Open();
+    EXPECT_EQ(Count(*conn), 600);
+    EXPECT_EQ(conn->db().execAndGet("SELECT count(*) FROM t WHERE v LIKE 'T1-%'").getInt64(), 351);
+    EXPECT_EQ(IntegrityCheck(*conn), "ok");
+    conn.reset();
+  }
+}
+
+// Frames a connection spilled for a transaction it then rolled back must not reach the file after it gave up
+// the write lock: another connection may have committed its own frames at those offsets since.
+TEST_F(WalBufferVfsTest, ARolledBackTransactionLeavesNothingToOverwriteAnotherWritersCommit) {
+  writer_->Exec("CREATE TABLE u (id INTEGER PRIMARY KEY, v BLOB)");
+  auto other = Open();
+  other->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  writer_->Exec("PRAGMA cache_size=10");
+  writer_->Exec("BEGIN IMMEDIATE");
+  writer_->Exec(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) "
+      "INSERT INTO u (v) SELECT randomblob(3000) FROM n");
+  writer_->Exec("ROLLBACK");
+  Insert(*other, 200);
+  EXPECT_EQ(Count(*writer_), 200);  // the first connection reads the WAL again
+  auto fresh = Open();
+  EXPECT_EQ(Count(*fresh), 200);
+  EXPECT_EQ(fresh->db().execAndGet("SELECT count(*) FROM u").getInt64(), 0);
+  EXPECT_EQ(IntegrityCheck(*fresh), "ok");
+}
+
+// The unix VFS's pwrite, failing once with ENOSPC for a write of more than one page (a buffer's) while armed.
+bool g_fail_next_big_write = false;
+sqlite3_syscall_ptr g_pwrite64 = nullptr;
+ssize_t FailingPwrite64(int fd, const void* data, size_t n, off_t off) {
+  if (g_fail_next_big_write && n > 4096) {
+    g_fail_next_big_write = false;
+    errno = ENOSPC;
+    return -1;
+  }
+  return reinterpret_cast<ssize_t (*)(int, const void*, size_t, off_t)>(g_pwrite64)(fd, data, n, off);
+}
+
+// A flush that fails keeps its bytes: the statement that needed them fails, and the Writer's batch (which
+// rolls that piece back and commits the rest) commits them with the rest, or not at all.
+TEST_F(WalBufferVfsTest, AFailedWriteOfTheBufferLosesNothingTheTransactionGoesOnWith) {
+  sqlite3_vfs* unix_vfs = sqlite3_vfs_find(nullptr);
+  g_pwrite64 = unix_vfs->xGetSystemCall(unix_vfs, "pwrite64");
+  ASSERT_NE(g_pwrite64, nullptr);
+  ASSERT_EQ(
+      unix_vfs->xSetSystemCall(unix_vfs, "pwrite64", reinterpret_cast<sqlite3_syscall_ptr>(FailingPwrite64)),
+      SQLITE_OK);
+  writer_->Exec("CREATE TABLE u (id INTEGER PRIMARY KEY, k INTEGER UNIQUE, v BLOB)");
+  writer_->Exec("INSERT INTO u (k, v) VALUES (0, zeroblob(10))");
+  writer_->Exec("PRAGMA cache_size=10");
+  writer_->Exec("BEGIN IMMEDIATE");
+  writer_->Exec("SAVEPOINT work");
+  writer_->Exec(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) "
+      "INSERT INTO u (k, v) SELECT i, randomblob(3000) FROM n");
+  writer_->Exec("RELEASE work");
+  writer_->Exec("SAVEPOINT work");
+  g_fail_next_big_write = true;
+  bool failed = false;
+  try {
+    writer_->Exec("INSERT INTO u (k, v) SELECT k + 1000, v FROM u WHERE k BETWEEN 60 AND 100");
+  } catch (const SQLite::Exception&) {
+    failed = true;
+  }
+  const bool fault_used = !g_fail_next_big_write;
+  g_fail_next_big_write = false;
+  unix_vfs->xSetSystemCall(unix_vfs, "pwrite64", g_pwrite64);
+  EXPECT_TRUE(fault_used);
+  EXPECT_TRUE(failed);
+  if (failed) writer_->Exec("ROLLBACK TO work");
+  writer_->Exec("RELEASE work");
+  writer_->Exec("COMMIT");
+  auto reader = Open();
+  EXPECT_EQ(IntegrityCheck(*reader), "ok");
+  EXPECT_EQ(reader->db().execAndGet("SELECT count(*) FROM u").getInt64(), 101);
+  EXPECT_EQ(reader->db().execAndGet("SELECT sum(length(v)) FROM u").getInt64(), 10 + 100 * 3000);
 }
 
 }  // namespace
