@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstring>
 #include <mutex>
+#include <new>
 #include <unordered_map>
 
 namespace opsbot::store {
@@ -41,8 +42,9 @@ struct File {
 };
 
 // Each connection's database file by its name pointer, so its -wal file can be found from its locks.
-std::mutex g_files_mu;
-std::unordered_map<const char*, File*> g_db_files;
+// Allocated once and never freed: a file may close after static destructors ran.
+std::mutex& g_files_mu = *new std::mutex;
+std::unordered_map<const char*, File*>& g_db_files = *new std::unordered_map<const char*, File*>;
 
 File* Of(sqlite3_file* file) {
   return reinterpret_cast<File*>(file);
@@ -98,7 +100,14 @@ int Write(sqlite3_file* file, const void* data, int n, sqlite3_int64 off) {
     return SQLITE_OK;
   }
   f->page_at = -1;
-  return f->commit_frame ? Flush(f) : SQLITE_OK;
+  if (!f->commit_frame) return SQLITE_OK;
+  // A commit that fails here is rolled back whole (sqlite3VdbeHalt: vdbeCommit fails, sqlite3RollbackAll):
+  // its frames, the commit frame among them, must never reach the file by a later try.
+  if (int rc = Flush(f); rc != SQLITE_OK) {
+    f->len = 0;
+    return rc;
+  }
+  return SQLITE_OK;
 }
 
 int Close(sqlite3_file* file) {
@@ -146,15 +155,29 @@ int ShmMap(sqlite3_file* file, int region, int size, int extend, void volatile**
   return Real(f)->xShmMap(f->real, region, size, extend, out);
 }
 
-// Before a connection gives up the WAL's write lock (slot 0), what it still buffers (frames of a transaction
-// that rolled back after spilling) reaches the file, or is dropped if it cannot: never later, when another
-// connection may have written its own frames at those offsets.
+// What a connection still buffers when it hands the WAL back to other connections (frames of a transaction
+// that rolled back after spilling) reaches the file, or is dropped if it cannot (no commit names them): never
+// later, when another connection may have written its own frames at those offsets.
+void Release(File* db) {
+  File* wal = db->wal_of_db;
+  if (!wal) return;
+  if (Flush(wal) != SQLITE_OK) wal->len = 0;
+  wal->end = 0;  // SQLite only rewrites frames of the write transaction that wrote them (iFirst)
+}
+
+// The write lock ends with its slot (0) of the wal-index unlocked; in locking_mode=EXCLUSIVE, where SQLite
+// takes no wal-index locks, with the database file's lock given up on the way back to NORMAL.
+int Unlock(sqlite3_file* file, int level) {
+  File* f = Of(file);
+  if (int rc = Flush(f); rc != SQLITE_OK) return rc;
+  Release(f);
+  return Real(f)->xUnlock(f->real, level);
+}
+
 int ShmLock(sqlite3_file* file, int offset, int n, int flags) {
   File* f = Of(file);
   if (Real(f)->iVersion < 2) return SQLITE_IOERR_SHMLOCK;
-  if (offset == 0 && f->wal_of_db && (flags & SQLITE_SHM_UNLOCK) && (flags & SQLITE_SHM_EXCLUSIVE) &&
-      Flush(f->wal_of_db) != SQLITE_OK)
-    f->wal_of_db->len = 0;  // frames no commit names: dropping them loses nothing
+  if (offset == 0 && (flags & SQLITE_SHM_UNLOCK) && (flags & SQLITE_SHM_EXCLUSIVE)) Release(f);
   return Real(f)->xShmLock(f->real, offset, n, flags);
 }
 
@@ -192,7 +215,7 @@ const sqlite3_io_methods kMethods = {
     .xSync = FlushThen<&sqlite3_io_methods::xSync, int>,
     .xFileSize = FlushThen<&sqlite3_io_methods::xFileSize, sqlite3_int64*>,
     .xLock = FlushThen<&sqlite3_io_methods::xLock, int>,
-    .xUnlock = FlushThen<&sqlite3_io_methods::xUnlock, int>,
+    .xUnlock = Unlock,
     .xCheckReservedLock = FlushThen<&sqlite3_io_methods::xCheckReservedLock, int*>,
     .xFileControl = FlushThen<&sqlite3_io_methods::xFileControl, int, void*>,
     .xSectorSize = SectorSize,
@@ -221,12 +244,18 @@ int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int
   f->base.pMethods = f->real->pMethods ? &kMethods : nullptr;
   if (rc == SQLITE_OK && name && (flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL))) {
     std::lock_guard lock(g_files_mu);
-    if (flags & SQLITE_OPEN_MAIN_DB) {
-      f->db_name = name;
-      g_db_files[name] = f;
-    } else if (auto it = g_db_files.find(sqlite3_filename_database(name)); it != g_db_files.end()) {
-      f->db_name = it->first;
-      it->second->wal_of_db = f;
+    try {  // nothing may unwind through SQLite's C code
+      if (flags & SQLITE_OPEN_MAIN_DB) {
+        g_db_files[name] = f;
+        f->db_name = name;
+      } else if (auto it = g_db_files.find(sqlite3_filename_database(name)); it != g_db_files.end()) {
+        f->db_name = it->first;
+        it->second->wal_of_db = f;
+      }
+    } catch (const std::bad_alloc&) {
+      Real(f)->xClose(f->real);
+      f->base.pMethods = nullptr;
+      return SQLITE_NOMEM;
     }
   }
   return rc;

@@ -60,6 +60,35 @@ class WalBufferVfsTest : public ::testing::Test {
     return conn.db().execAndGet("PRAGMA integrity_check").getString();
   }
 
+  // A transaction too big for a cache of 10 pages, so that it spills frames into the WAL, then rolled back.
+  static void SpillAndRollBack(Connection& conn) {
+    conn.Exec("PRAGMA cache_size=10");
+    conn.Exec("BEGIN IMMEDIATE");
+    conn.Exec(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) "
+        "INSERT INTO u (v) SELECT randomblob(3000) FROM n");
+    conn.Exec("ROLLBACK");
+  }
+
+  // Runs `child` in a forked process, which must end itself with _exit(code), so that nothing is closed and
+  // no destructor runs (as in a crash); returns that code, or -1 if the process did not exit. A child that
+  // returns exits with 98, one that throws with 99.
+  template <typename Child>
+  static int ExitCodeOfForked(Child child) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      try {
+        child();
+        _exit(98);
+      } catch (...) {
+        _exit(99);
+      }
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
+    return WEXITSTATUS(status);
+  }
+
   std::uintmax_t WalBytes() const { return fs::file_size(options_.path + "-wal"); }
 
   fs::path dir_;
@@ -142,9 +171,7 @@ TEST_F(WalBufferVfsTest, TheWalStartsOverAfterACheckpoint) {
 // crash would end it) loses none of it.
 TEST_F(WalBufferVfsTest, WhatWasCommittedOutlivesAProcessThatNeverClosed) {
   writer_.reset();
-  const pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
+  const int code = ExitCodeOfForked([&] {
     auto conn = Connection::Open(options_);
     if (!conn.ok()) _exit(2);
     for (int i = 0; i < 30; ++i)
@@ -152,10 +179,8 @@ TEST_F(WalBufferVfsTest, WhatWasCommittedOutlivesAProcessThatNeverClosed) {
     (*conn)->Exec("BEGIN IMMEDIATE");
     (*conn)->Exec("INSERT INTO t (v) VALUES ('never committed')");
     _exit(0);  // no COMMIT, no close, no checkpoint
-  }
-  int status = 0;
-  ASSERT_EQ(waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  });
+  ASSERT_EQ(code, 0);
   auto conn = Open();
   std::int64_t expected = 0;
   for (int i = 0; i < 30; ++i)
@@ -177,9 +202,7 @@ TEST_F(WalBufferVfsTest, FramesRewrittenAfterTheCommitFrameAreInTheFileWhenItIsP
     fs::remove(options_.path);
     fs::remove(options_.path + "-wal");
     fs::remove(options_.path + "-shm");
-    const pid_t child = fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
+    const int code = ExitCodeOfForked([&] {
       auto conn = Connection::Open(options_);
       if (!conn.ok()) _exit(2);
       Connection& c = **conn;
@@ -190,26 +213,28 @@ TEST_F(WalBufferVfsTest, FramesRewrittenAfterTheCommitFrameAreInTheFileWhenItIsP
       c.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
       c.Exec("UPDATE t SET v = 'Tx-' || substr(v, 4) WHERE id IN (1, 150, 300)");
       c.Exec("PRAGMA cache_size=10");
-      const WalBufferStats before = GetWalBufferStats();
       c.Exec("BEGIN IMMEDIATE");
       c.Exec(
           "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) "
           "INSERT INTO t (v) SELECT 'T1-' || hex(randomblob(700)) FROM n");
       c.Exec("UPDATE t SET v = 'T1-' || hex(randomblob(650)) WHERE id <= 40");
       c.Exec("UPDATE t SET v = 'T1-' || hex(randomblob(600)) WHERE id <= 40 OR id >= 290");
+      const auto wal_before = fs::file_size(options_.path + "-wal");
+      const WalBufferStats before = GetWalBufferStats();
       c.Exec("COMMIT");
-      if (GetWalBufferStats().direct_writes == before.direct_writes) _exit(3);  // no rewrite happened
+      const WalBufferStats after = GetWalBufferStats();
+      const auto frames = (fs::file_size(options_.path + "-wal") - wal_before) / (4096 + 24);
+      if (after.direct_writes == before.direct_writes) _exit(3);  // no header was rewritten
+      // Every write the COMMIT buffered is a new frame's header or page: the rewrites went to the file.
+      if (after.buffered_writes - before.buffered_writes != 2 * frames) _exit(5);
       if (checkpoint) {
         auto other = Connection::Open(options_);
         if (!other.ok()) _exit(4);
         (*other)->Exec("PRAGMA wal_checkpoint(PASSIVE)");
       }
       _exit(0);  // no close
-    }
-    int status = 0;
-    ASSERT_EQ(waitpid(child, &status, 0), child);
-    ASSERT_TRUE(WIFEXITED(status));
-    ASSERT_EQ(WEXITSTATUS(status), 0);
+    });
+    ASSERT_EQ(code, 0);
     auto conn = Open();
     EXPECT_EQ(Count(*conn), 600);
     EXPECT_EQ(conn->db().execAndGet("SELECT count(*) FROM t WHERE v LIKE 'T1-%'").getInt64(), 351);
@@ -224,17 +249,31 @@ TEST_F(WalBufferVfsTest, ARolledBackTransactionLeavesNothingToOverwriteAnotherWr
   writer_->Exec("CREATE TABLE u (id INTEGER PRIMARY KEY, v BLOB)");
   auto other = Open();
   other->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
-  writer_->Exec("PRAGMA cache_size=10");
-  writer_->Exec("BEGIN IMMEDIATE");
-  writer_->Exec(
-      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) "
-      "INSERT INTO u (v) SELECT randomblob(3000) FROM n");
-  writer_->Exec("ROLLBACK");
+  SpillAndRollBack(*writer_);
   Insert(*other, 200);
   EXPECT_EQ(Count(*writer_), 200);  // the first connection reads the WAL again
   auto fresh = Open();
   EXPECT_EQ(Count(*fresh), 200);
   EXPECT_EQ(fresh->db().execAndGet("SELECT count(*) FROM u").getInt64(), 0);
+  EXPECT_EQ(IntegrityCheck(*fresh), "ok");
+}
+
+// In locking_mode=EXCLUSIVE SQLite takes no wal-index locks: a connection hands the WAL back when it returns
+// to NORMAL and gives up its lock on the database file, and what it spilled and rolled back goes no later.
+TEST_F(WalBufferVfsTest, AConnectionLeavingExclusiveModeLeavesNothingToOverwriteAnotherWritersCommit) {
+  writer_->Exec("CREATE TABLE u (id INTEGER PRIMARY KEY, v BLOB)");
+  Insert(*writer_, 20);
+  writer_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  writer_->Exec("PRAGMA locking_mode=EXCLUSIVE");
+  SpillAndRollBack(*writer_);
+  writer_->Exec("PRAGMA locking_mode=NORMAL");
+  writer_->Exec("BEGIN IMMEDIATE");
+  writer_->Exec("COMMIT");  // ends the exclusive lock on the database file
+  auto other = Open();
+  Insert(*other, 260);
+  EXPECT_EQ(Count(*writer_), 280);
+  auto fresh = Open();
+  EXPECT_EQ(Count(*fresh), 280);
   EXPECT_EQ(IntegrityCheck(*fresh), "ok");
 }
 
@@ -288,6 +327,37 @@ TEST_F(WalBufferVfsTest, AFailedWriteOfTheBufferLosesNothingTheTransactionGoesOn
   EXPECT_EQ(IntegrityCheck(*reader), "ok");
   EXPECT_EQ(reader->db().execAndGet("SELECT count(*) FROM u").getInt64(), 101);
   EXPECT_EQ(reader->db().execAndGet("SELECT sum(length(v)) FROM u").getInt64(), 10 + 100 * 3000);
+}
+
+// A COMMIT whose write fails is rolled back whole and must stay so: nothing of it may reach the file later
+// (a retry would leave a valid commit frame for the next recovery to bring back).
+TEST_F(WalBufferVfsTest, ACommitWhoseWriteFailedNeverComesBack) {
+  writer_.reset();
+  const int code = ExitCodeOfForked([&] {
+    auto conn = Connection::Open(options_);
+    if (!conn.ok()) _exit(2);
+    Connection& c = **conn;
+    Insert(c, 2, 100);
+    sqlite3_vfs* unix_vfs = sqlite3_vfs_find(nullptr);
+    g_pwrite64 = unix_vfs->xGetSystemCall(unix_vfs, "pwrite64");
+    unix_vfs->xSetSystemCall(unix_vfs, "pwrite64", reinterpret_cast<sqlite3_syscall_ptr>(FailingPwrite64));
+    c.Exec("BEGIN IMMEDIATE");
+    c.Exec("INSERT INTO t (v) SELECT 'failed ' || hex(randomblob(1500)) FROM (SELECT 1 UNION ALL SELECT 2)");
+    g_fail_next_big_write = true;
+    try {
+      c.Exec("COMMIT");
+      _exit(3);  // the write did not fail
+    } catch (const SQLite::Exception&) {
+    }
+    if (g_fail_next_big_write) _exit(4);
+    if (sqlite3_get_autocommit(c.db().getHandle()) == 0) c.Exec("ROLLBACK");
+    if (Count(c) != 2) _exit(5);
+    _exit(0);  // no close
+  });
+  ASSERT_EQ(code, 0);
+  auto conn = Open();
+  EXPECT_EQ(Count(*conn), 2);
+  EXPECT_EQ(IntegrityCheck(*conn), "ok");
 }
 
 }  // namespace
