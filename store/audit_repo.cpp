@@ -9,20 +9,21 @@ const char* kColumns =
     "id, at, actor_id, actor, channel, integration, chat_id, action, entity, entity_id, before, after, note";
 
 AuditRow Read(SQLite::Statement& st) {
+  const Row row(st);
   AuditRow r;
-  r.id = st.getColumn(0).getInt64();
-  r.at = st.getColumn(1).getInt64();
-  r.actor_id = OptInt(st.getColumn(2));
-  r.actor = Text(st.getColumn(3));
-  r.channel = Text(st.getColumn(4));
-  r.integration = Text(st.getColumn(5));
-  r.chat_id = OptInt(st.getColumn(6));
-  r.action = Text(st.getColumn(7));
-  r.entity = Text(st.getColumn(8));
-  r.entity_id = OptInt(st.getColumn(9));
-  r.before = Text(st.getColumn(10));
-  r.after = Text(st.getColumn(11));
-  r.note = Text(st.getColumn(12));
+  r.id = row.Int(0);
+  r.at = row.Int(1);
+  r.actor_id = row.OptInt(2);
+  r.actor = row.Text(3);
+  r.channel = row.Text(4);
+  r.integration = row.Text(5);
+  r.chat_id = row.OptInt(6);
+  r.action = row.Text(7);
+  r.entity = row.Text(8);
+  r.entity_id = row.OptInt(9);
+  r.before = row.Text(10);
+  r.after = row.Text(11);
+  r.note = row.Text(12);
   return r;
 }
 
@@ -71,7 +72,7 @@ std::vector<AuditRow> AuditRepo::Recent(int limit) {
 std::int64_t AuditRepo::Count() {
   auto& st = conn_.Prepare("SELECT count(*) FROM audit");
   st.executeStep();
-  return st.getColumn(0).getInt64();
+  return Row(st).Int(0);
 }
 
 }  // namespace opsbot::store

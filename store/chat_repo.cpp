@@ -11,16 +11,17 @@ const char* kColumns =
     "from_config";
 
 ChatRow Read(SQLite::Statement& st) {
+  const Row row(st);
   ChatRow r;
-  r.id = st.getColumn(0).getInt64();
-  r.key = Text(st.getColumn(1));
-  r.name = Text(st.getColumn(2));
-  r.language = Text(st.getColumn(3));
-  r.timezone = Text(st.getColumn(4));
-  r.slack_channel_id = Text(st.getColumn(5));
-  r.dingtalk_conversation_id = Text(st.getColumn(6));
-  r.wecom_chat_id = Text(st.getColumn(7));
-  r.from_config = st.getColumn(8).getInt() != 0;
+  r.id = row.Int(0);
+  r.key = row.Text(1);
+  r.name = row.Text(2);
+  r.language = row.Text(3);
+  r.timezone = row.Text(4);
+  r.slack_channel_id = row.Text(5);
+  r.dingtalk_conversation_id = row.Text(6);
+  r.wecom_chat_id = row.Text(7);
+  r.from_config = row.Int(8) != 0;
   return r;
 }
 

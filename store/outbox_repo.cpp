@@ -17,19 +17,20 @@ const char* kHeads =
     "d.destination AND p.state = 'pending' ORDER BY p.id LIMIT 1)";
 
 OutboxRow Read(SQLite::Statement& st) {
+  const Row row(st);
   OutboxRow r;
-  r.id = st.getColumn(0).getInt64();
-  r.destination = Text(st.getColumn(1));
-  r.platform = Text(st.getColumn(2));
-  r.payload = Text(st.getColumn(3));
-  r.state = Text(st.getColumn(4));
-  r.attempts = st.getColumn(5).getInt();
-  r.due_at = st.getColumn(6).getInt64();
-  r.created_at = st.getColumn(7).getInt64();
-  r.updated_at = st.getColumn(8).getInt64();
-  r.delivered_at = OptInt(st.getColumn(9));
-  r.last_error = Text(st.getColumn(10));
-  r.announced = st.getColumn(11).getInt() != 0;
+  r.id = row.Int(0);
+  r.destination = row.Text(1);
+  r.platform = row.Text(2);
+  r.payload = row.Text(3);
+  r.state = row.Text(4);
+  r.attempts = static_cast<int>(row.Int(5));
+  r.due_at = row.Int(6);
+  r.created_at = row.Int(7);
+  r.updated_at = row.Int(8);
+  r.delivered_at = row.OptInt(9);
+  r.last_error = row.Text(10);
+  r.announced = row.Int(11) != 0;
   return r;
 }
 
@@ -106,7 +107,7 @@ std::optional<EpochMillis> OutboxRepo::NextDue(const std::vector<std::string>& p
                            " WHERE ?1 = '' OR instr(?1, ',' || o.platform || ',') > 0");
   st.bind(1, PlatformList(platforms));
   st.executeStep();
-  std::optional<EpochMillis> out = OptInt(st.getColumn(0));
+  std::optional<EpochMillis> out = Row(st).OptInt(0);
   st.reset();
   return out;
 }
@@ -230,13 +231,14 @@ namespace {
 // Rows of (key, pending, dead, oldest pending created_at, next_send_at).
 std::vector<OutboxStats> ReadStats(SQLite::Statement& st) {
   std::vector<OutboxStats> out;
+  const Row row(st);
   while (st.executeStep()) {
     OutboxStats s;
-    s.key = Text(st.getColumn(0));
-    s.pending = st.getColumn(1).getInt64();
-    s.dead = st.getColumn(2).getInt64();
-    s.oldest_pending_created_at = OptInt(st.getColumn(3));
-    s.next_send_at = OptInt(st.getColumn(4));
+    s.key = row.Text(0);
+    s.pending = row.Int(1);
+    s.dead = row.Int(2);
+    s.oldest_pending_created_at = row.OptInt(3);
+    s.next_send_at = row.OptInt(4);
     out.push_back(std::move(s));
   }
   return out;

@@ -11,18 +11,19 @@ const char* kColumns =
     "wecom_userid, from_config";
 
 PersonRow Read(SQLite::Statement& st) {
+  const Row row(st);
   PersonRow r;
-  r.id = st.getColumn(0).getInt64();
-  r.key = Text(st.getColumn(1));
-  r.name = Text(st.getColumn(2));
-  r.role = Text(st.getColumn(3));
-  r.timezone = Text(st.getColumn(4));
-  r.language = Text(st.getColumn(5));
-  r.slack_user_id = Text(st.getColumn(6));
-  r.dingtalk_staff_id = Text(st.getColumn(7));
-  r.dingtalk_mobile = Text(st.getColumn(8));
-  r.wecom_userid = Text(st.getColumn(9));
-  r.from_config = st.getColumn(10).getInt() != 0;
+  r.id = row.Int(0);
+  r.key = row.Text(1);
+  r.name = row.Text(2);
+  r.role = row.Text(3);
+  r.timezone = row.Text(4);
+  r.language = row.Text(5);
+  r.slack_user_id = row.Text(6);
+  r.dingtalk_staff_id = row.Text(7);
+  r.dingtalk_mobile = row.Text(8);
+  r.wecom_userid = row.Text(9);
+  r.from_config = row.Int(10) != 0;
   return r;
 }
 

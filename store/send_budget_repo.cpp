@@ -10,16 +10,17 @@ std::vector<BudgetState> SendBudgetRepo::All() {
       "send_budgets "
       "ORDER BY key");
   std::vector<BudgetState> out;
+  const Row row(st);
   while (st.executeStep()) {
     BudgetState s;
-    s.key = Text(st.getColumn(0));
-    s.limit = Text(st.getColumn(1));
-    s.destination = Text(st.getColumn(2));
+    s.key = row.Text(0);
+    s.limit = row.Text(1);
+    s.destination = row.Text(2);
     s.tokens = st.getColumn(3).getDouble();
-    s.at = st.getColumn(4).getInt64();
-    s.blocked_until = st.getColumn(5).getInt64();
-    s.failures = st.getColumn(6).getInt();
-    s.last_error = Text(st.getColumn(7));
+    s.at = row.Int(4);
+    s.blocked_until = row.Int(5);
+    s.failures = static_cast<int>(row.Int(6));
+    s.last_error = row.Text(7);
     out.push_back(std::move(s));
   }
   return out;

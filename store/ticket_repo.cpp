@@ -49,35 +49,35 @@ void BindJoinedTags(SQLite::Statement& st, int index, const std::vector<std::str
   BindTextOrNull(st, index, joined);
 }
 
-std::vector<std::string> SplitTags(const SQLite::Column& c) {
+std::vector<std::string> SplitTags(std::string_view joined) {
   std::vector<std::string> tags;
-  if (c.isNull()) return tags;
-  std::string joined = c.getString();
+  if (joined.empty()) return tags;
   std::size_t start = 0;
-  for (std::size_t end; (end = joined.find(kTagSeparator, start)) != std::string::npos; start = end + 1)
-    tags.push_back(joined.substr(start, end - start));
-  tags.push_back(joined.substr(start));
+  for (std::size_t end; (end = joined.find(kTagSeparator, start)) != std::string_view::npos; start = end + 1)
+    tags.emplace_back(joined.substr(start, end - start));
+  tags.emplace_back(joined.substr(start));
   std::sort(tags.begin(), tags.end(), NoCaseLess);
   return tags;
 }
 
 TicketRow Read(SQLite::Statement& st) {
+  const Row row(st);
   TicketRow r;
-  r.id = st.getColumn(0).getInt64();
-  r.title = Text(st.getColumn(1));
-  r.priority = st.getColumn(2).getInt();
-  r.state = Text(st.getColumn(3));
-  r.reporter_id = st.getColumn(4).getInt64();
-  r.assignee_id = OptInt(st.getColumn(5));
-  r.chat_id = OptInt(st.getColumn(6));
-  r.created_at = st.getColumn(7).getInt64();
-  r.updated_at = st.getColumn(8).getInt64();
-  r.acked_at = OptInt(st.getColumn(9));
-  r.resolved_at = OptInt(st.getColumn(10));
-  r.closed_at = OptInt(st.getColumn(11));
-  r.ack_due_at = OptInt(st.getColumn(12));
-  r.resolve_due_at = OptInt(st.getColumn(13));
-  r.tags = SplitTags(st.getColumn(14));
+  r.id = row.Int(0);
+  r.title = row.Text(1);
+  r.priority = static_cast<int>(row.Int(2));
+  r.state = row.Text(3);
+  r.reporter_id = row.Int(4);
+  r.assignee_id = row.OptInt(5);
+  r.chat_id = row.OptInt(6);
+  r.created_at = row.Int(7);
+  r.updated_at = row.Int(8);
+  r.acked_at = row.OptInt(9);
+  r.resolved_at = row.OptInt(10);
+  r.closed_at = row.OptInt(11);
+  r.ack_due_at = row.OptInt(12);
+  r.resolve_due_at = row.OptInt(13);
+  r.tags = SplitTags(row.TextView(14));
   return r;
 }
 
@@ -225,17 +225,17 @@ std::int64_t TicketRepo::Count(const TicketFilter& f) {
   if (!f.priority && !f.tag && !f.assignee_id && !f.before_id) {
     auto& st = conn_.Prepare("SELECT state, n FROM ticket_counts");
     std::int64_t total = 0;
+    const Row row(st);
     while (st.executeStep())
-      if (f.states.empty() ||
-          std::find(f.states.begin(), f.states.end(), st.getColumn(0).getString()) != f.states.end())
-        total += st.getColumn(1).getInt64();
+      if (f.states.empty() || std::find(f.states.begin(), f.states.end(), row.TextView(0)) != f.states.end())
+        total += row.Int(1);
     return total;
   }
   Where w = BuildWhere(f, false);
   auto& st = conn_.Prepare("SELECT count(*) FROM tickets t" + w.sql);
   BindWhere(st, w);
   st.executeStep();
-  return st.getColumn(0).getInt64();
+  return Row(st).Int(0);
 }
 
 void TicketRepo::ReplaceTags(std::int64_t id, const std::vector<std::string>& tags) {
@@ -259,7 +259,7 @@ std::vector<std::int64_t> TicketRepo::MovePerson(std::int64_t from, std::int64_t
   auto& assigned = conn_.Prepare("SELECT id FROM tickets WHERE assignee_id = ? ORDER BY id");
   assigned.bind(1, static_cast<int64_t>(from));
   while (assigned.executeStep())
-    moved.push_back(assigned.getColumn(0).getInt64());
+    moved.push_back(Row(assigned).Int(0));
   auto& assignee =
       conn_.Prepare("UPDATE tickets SET assignee_id = ?1, updated_at = ?3 WHERE assignee_id = ?2");
   assignee.bind(1, static_cast<int64_t>(to));
