@@ -55,6 +55,20 @@ TEST(JsonStringTest, MatchesNlohmannOnRandomBytes) {
   }
 }
 
+// Longer text, mostly plain with the odd byte that is not, at every offset of the eight-byte words the plain
+// runs are scanned in.
+TEST(JsonStringTest, MatchesNlohmannOnMostlyPlainText) {
+  const unsigned char odd[] = {0x00, 0x1f, '"',  '\\', 0x7f, 0x80, 0xc2, 0xb7,
+                               0xe4, 0xbd, 0xa0, 0xff, 0x20, 0x21, 0x5b, 0x5d};
+  std::mt19937 rng(20261208);
+  for (int round = 0; round < 100000; ++round) {
+    std::string s(rng() % 40, '\0');
+    for (char& c : s)
+      c = static_cast<char>(rng() % 12 ? 0x20 + rng() % 0x60 : odd[rng() % sizeof odd]);
+    ASSERT_EQ(Ours(s), Nlohmanns(s)) << "round " << round;
+  }
+}
+
 TEST(JsonStringTest, WritesAnArrayOfStrings) {
   std::string out;
   AppendJsonStrings(out, {});
