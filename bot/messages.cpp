@@ -268,26 +268,37 @@ Msg RoleMsg(Role r) {
 
 namespace detail {
 
-std::optional<std::string> Substitute(std::string_view pattern, const std::string_view* fields,
-                                      std::size_t count) {
-  std::string out;
-  out.reserve(pattern.size() + 32);
+bool SubstituteInto(std::string& out, std::string_view pattern, const std::string_view* fields,
+                    std::size_t count) {
+  const std::size_t start = out.size();
+  auto fail = [&out, start] {
+    out.resize(start);
+    return false;
+  };
   const char* p = pattern.data();
   const std::size_t n = pattern.size();
   std::size_t i = 0;
   while (i < n) {
     const void* brace = std::memchr(p + i, '{', n - i);
     std::size_t open = brace ? static_cast<std::size_t>(static_cast<const char*>(brace) - p) : n;
-    if (std::memchr(p + i, '}', open - i)) return std::nullopt;  // a lone '}' (fmt's "}}" included)
+    if (std::memchr(p + i, '}', open - i)) return fail();  // a lone '}' (fmt's "}}" included)
     out.append(p + i, open - i);
     if (open == n) break;
     std::size_t field = 0, k = open + 1;
     while (k < n && k < open + 4 && p[k] >= '0' && p[k] <= '9')
       field = field * 10 + static_cast<std::size_t>(p[k++] - '0');
-    if (k == open + 1 || k >= n || p[k] != '}' || field >= count) return std::nullopt;
+    if (k == open + 1 || k >= n || p[k] != '}' || field >= count) return fail();
     out.append(fields[field]);
     i = k + 1;
   }
+  return true;
+}
+
+std::optional<std::string> Substitute(std::string_view pattern, const std::string_view* fields,
+                                      std::size_t count) {
+  std::string out;
+  out.reserve(pattern.size() + 32);
+  if (!SubstituteInto(out, pattern, fields, count)) return std::nullopt;
   return out;
 }
 

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <charconv>
 #include <optional>
 #include <string>
@@ -237,6 +238,18 @@ constexpr bool kSimpleField = std::is_convertible_v<const T&, std::string_view> 
 // format spec, a field past the end), which is left to fmt. A tenth of fmt's cost on a page of `ticket list`.
 std::optional<std::string> Substitute(std::string_view pattern, const std::string_view* fields,
                                       std::size_t count);
+// The same, appended to `out`; false, with `out` as it was, where Substitute gives nullopt.
+bool SubstituteInto(std::string& out, std::string_view pattern, const std::string_view* fields,
+                    std::size_t count);
+
+// Views of the fields Tr fills without fmt, alive while `texts` is.
+template <std::size_t N>
+std::array<std::string_view, N> FieldViews(const FieldText (&texts)[N]) {
+  std::array<std::string_view, N> views;
+  for (std::size_t i = 0; i < N; ++i)
+    views[i] = texts[i].view();
+  return views;
+}
 
 }  // namespace detail
 
@@ -249,10 +262,8 @@ std::string Tr(Lang lang, Msg id, A&&... args) {
   } else {
     if constexpr ((detail::kSimpleField<A> && ...)) {
       const detail::FieldText texts[] = {detail::FieldText(args)...};
-      std::string_view views[sizeof...(A)];
-      for (std::size_t i = 0; i < sizeof...(A); ++i)
-        views[i] = texts[i].view();
-      if (auto out = detail::Substitute(p, views, sizeof...(A))) return std::move(*out);
+      if (auto out = detail::Substitute(p, detail::FieldViews(texts).data(), sizeof...(A)))
+        return std::move(*out);
     }
     try {
       return fmt::format(fmt::runtime(p), std::forward<A>(args)...);
@@ -260,6 +271,18 @@ std::string Tr(Lang lang, Msg id, A&&... args) {
       return std::string(p);
     }
   }
+}
+
+// Tr(lang, id, args...) appended to `out`, without a string of its own where the fields are simple: for text
+// made of many messages, like a page of tickets.
+template <typename... A>
+void AppendTr(std::string& out, Lang lang, Msg id, A&&... args) {
+  if constexpr (sizeof...(A) > 0 && (detail::kSimpleField<A> && ...)) {
+    const detail::FieldText texts[] = {detail::FieldText(args)...};
+    if (detail::SubstituteInto(out, Pattern(lang, id), detail::FieldViews(texts).data(), sizeof...(A)))
+      return;
+  }
+  out += Tr(lang, id, std::forward<A>(args)...);
 }
 
 }  // namespace opsbot

@@ -15,35 +15,48 @@ SlaDeadlines ComputeDeadlines(const Config& config, int priority, std::int64_t a
   return d;
 }
 
-std::string SlaSummary(const store::TicketRow& t, std::int64_t now, Lang lang) {
-  std::string out;
-  auto add = [&out](const std::string& part) {
+void AppendSlaSummary(std::string& out, const store::TicketRow& t, std::int64_t now, Lang lang) {
+  auto add = [&out, lang](Msg id, const auto&... durations) {
     if (!out.empty()) out += " · ";
-    out += part;
+    AppendTr(out, lang, id, FormatDuration(durations, lang)...);
   };
   if (t.ack_due_at) {
     if (t.acked_at) {
       std::int64_t took = *t.acked_at - t.created_at;
-      add(*t.acked_at <= *t.ack_due_at ? Tr(lang, Msg::kSlaAckMet, FormatDuration(took, lang))
-                                       : Tr(lang, Msg::kSlaAckMissed, FormatDuration(took, lang),
-                                            FormatDuration(*t.acked_at - *t.ack_due_at, lang)));
+      if (*t.acked_at <= *t.ack_due_at) {
+        add(Msg::kSlaAckMet, took);
+      } else {
+        add(Msg::kSlaAckMissed, took, *t.acked_at - *t.ack_due_at);
+      }
     } else if (t.state == "open") {
-      add(now < *t.ack_due_at ? Tr(lang, Msg::kSlaAckDue, FormatDuration(*t.ack_due_at - now, lang))
-                              : Tr(lang, Msg::kSlaAckBreached, FormatDuration(now - *t.ack_due_at, lang)));
+      if (now < *t.ack_due_at) {
+        add(Msg::kSlaAckDue, *t.ack_due_at - now);
+      } else {
+        add(Msg::kSlaAckBreached, now - *t.ack_due_at);
+      }
     }
   }
   if (t.resolve_due_at) {
     bool stopped = t.state == "resolved" || t.state == "closed";
     if (stopped && t.resolved_at) {
-      add(*t.resolved_at <= *t.resolve_due_at
-              ? Tr(lang, Msg::kSlaResolveMet)
-              : Tr(lang, Msg::kSlaResolveMissed, FormatDuration(*t.resolved_at - *t.resolve_due_at, lang)));
+      if (*t.resolved_at <= *t.resolve_due_at) {
+        add(Msg::kSlaResolveMet);
+      } else {
+        add(Msg::kSlaResolveMissed, *t.resolved_at - *t.resolve_due_at);
+      }
     } else if (!stopped) {
-      add(now < *t.resolve_due_at
-              ? Tr(lang, Msg::kSlaResolveDue, FormatDuration(*t.resolve_due_at - now, lang))
-              : Tr(lang, Msg::kSlaResolveBreached, FormatDuration(now - *t.resolve_due_at, lang)));
+      if (now < *t.resolve_due_at) {
+        add(Msg::kSlaResolveDue, *t.resolve_due_at - now);
+      } else {
+        add(Msg::kSlaResolveBreached, now - *t.resolve_due_at);
+      }
     }
   }
+}
+
+std::string SlaSummary(const store::TicketRow& t, std::int64_t now, Lang lang) {
+  std::string out;
+  AppendSlaSummary(out, t, now, lang);
   return out;
 }
 

@@ -25,5 +25,7 @@ SlaDeadlines ComputeDeadlines(const Config& config, int priority, std::int64_t a
 
 // One line per clock, e.g. "ack due in 12m · resolve due in 3h 48m", localised.
 std::string SlaSummary(const store::TicketRow& t, std::int64_t now, Lang lang);
+// The same appended to `out`, each clock after " · " unless `out` was empty (a ticket's line ends with them).
+void AppendSlaSummary(std::string& out, const store::TicketRow& t, std::int64_t now, Lang lang);
 
 }  // namespace opsbot

@@ -78,11 +78,7 @@ std::string TicketLine(const store::TicketRow& t, std::int64_t now, Lang lang) {
     line += " · ";
     line += TagList(t.tags);
   }
-  std::string sla = SlaSummary(t, now, lang);
-  if (!sla.empty()) {
-    line += " · ";
-    line += sla;
-  }
+  AppendSlaSummary(line, t, now, lang);  // `line` is not empty: each clock after " · "
   return line;
 }
 
