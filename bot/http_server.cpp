@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <spdlog/spdlog.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include <chrono>
@@ -22,6 +23,17 @@ thread_local const char* t_route = "unmatched";
 void SendJson(httplib::Response& res, int status, const std::string& body) {
   res.status = status;
   res.set_content(body, "application/json; charset=utf-8");
+}
+
+const std::string* FindHeader(const httplib::Headers& headers, std::string_view name) {
+  for (const auto& [key, value] : headers)
+    if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0) return &value;
+  return nullptr;
+}
+
+std::string_view HeaderValue(const httplib::Headers& headers, std::string_view name) {
+  const std::string* value = FindHeader(headers, name);
+  return value ? std::string_view(*value) : std::string_view();
 }
 
 void SendJsonAndClose(httplib::Response& res, int status, const std::string& body) {
@@ -123,8 +135,8 @@ httplib::Server::HandlerResponse HttpServer::PreRoute(const httplib::Request& re
   const Entry* e = Find(req.method, req.path, &allow);
   if (!e) {
     // Answered without reading a body: if one follows, close rather than read it as the next request.
-    bool body = req.has_header("Transfer-Encoding") ||
-                (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
+    const std::string* length = FindHeader(req.headers, "Content-Length");
+    bool body = FindHeader(req.headers, "Transfer-Encoding") || (length && *length != "0");
     auto send = body ? SendJsonAndClose : SendJson;
     if (allow.empty()) {
       send(res, 404, JsonError("not_found", "no route " + req.path));
@@ -137,14 +149,14 @@ httplib::Server::HandlerResponse HttpServer::PreRoute(const httplib::Request& re
   t_route = e->route.name.c_str();
   // The library reads a chunked body whole, with no size limit: take bodies with a Content-Length only
   // (nginx in front sends one).
-  if (req.has_header("Transfer-Encoding")) {
+  if (FindHeader(req.headers, "Transfer-Encoding")) {
     SendJsonAndClose(res, 411,
                      JsonError("length_required", "send the body with a Content-Length, not chunked"));
     return httplib::Server::HandlerResponse::Handled;
   }
   std::int64_t limit = e->route.max_body > 0 ? e->route.max_body : config_.max_body_bytes;
-  if (req.has_header("Content-Length")) {
-    std::string value = req.get_header_value("Content-Length");
+  if (const std::string* header = FindHeader(req.headers, "Content-Length")) {
+    const std::string& value = *header;
     char* end = nullptr;
     errno = 0;
     long long length = std::strtoll(value.c_str(), &end, 10);

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,20 @@ namespace opsbot {
 // JSON, a top-level value that is not an object, and nesting deeper than `max_depth` — checked by a scan
 // before parsing, so no input can exhaust the stack.
 Result<nlohmann::json> ParseJsonObject(std::string_view body, int max_depth = 32);
+
+// A top-level member of a JSON object as ReadJsonMembers reads it: the last of its duplicates.
+struct JsonMember {
+  enum State { kAbsent, kNull, kString, kOther };
+  State state = kAbsent;
+  std::string value;  // when kString
+};
+
+// The members of the JSON object `body` named in names[i], into out[i] (names.size() == out.size()), read by
+// nlohmann's SAX parser without a DOM, which allocates a map per object and a node per member (three times
+// the instructions on a chat API message); nested values are skipped. Refuses what ParseJsonObject refuses,
+// with the same messages.
+Status ReadJsonMembers(std::string_view body, std::span<const std::string_view> names,
+                       std::span<JsonMember> out, int max_depth = 32);
 
 // The deepest nesting of arrays and objects in `text`, outside strings; stops counting past `limit`.
 int JsonNestingDepth(std::string_view text, int limit);

@@ -3,6 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+#include <vector>
+
 namespace opsbot {
 namespace {
 
@@ -50,6 +54,85 @@ TEST(JsonBodyTest, ErrorBodyIsJsonEvenForInvalidUtf8) {
   auto j = nlohmann::json::parse(body);
   EXPECT_EQ(j["error"], "bad_request");
   EXPECT_EQ(j["fields"]["user"], "required");
+}
+
+// What the DOM makes of `body`, in ReadJsonMembers' shape: its error, or each named member as the DOM holds
+// it.
+std::string DomMembers(const std::string& body, const std::vector<std::string_view>& names) {
+  auto j = ParseJsonObject(body);
+  if (!j.ok()) return "error: " + j.status().message();
+  std::string out;
+  for (std::string_view name : names) {
+    auto it = j->find(std::string(name));
+    out += it == j->end()    ? "absent"
+           : it->is_null()   ? "null"
+           : it->is_string() ? "\"" + it->get<std::string>()
+                             : "other";
+    out += ';';
+  }
+  return out;
+}
+
+std::string SaxMembers(const std::string& body, const std::vector<std::string_view>& names) {
+  std::vector<JsonMember> members(names.size());
+  Status read = ReadJsonMembers(body, names, members);
+  if (!read.ok()) return "error: " + read.message();
+  std::string out;
+  for (const JsonMember& m : members) {
+    const char* kinds[] = {"absent", "null", "", "other"};
+    out += m.state == JsonMember::kString ? "\"" + m.value : kinds[m.state];
+    out += ';';
+  }
+  return out;
+}
+
+// Every kind of value for every member, given once or twice (the last counts), nested members of the same
+// name that must not count, and bodies that are malformed or not objects, whatever they start with: the same
+// members and the same error messages as ParseJsonObject's DOM.
+TEST(JsonBodyTest, ReadJsonMembersReadsWhatTheDomReads) {
+  const std::vector<std::string_view> names = {"user", "chat", "text"};
+  const std::vector<std::string> values = {"null",
+                                           "0",
+                                           "-1",
+                                           "18446744073709551616",
+                                           "1.5",
+                                           "1e400",
+                                           "true",
+                                           "false",
+                                           "\"\"",
+                                           "\"a\"",
+                                           "\"\\u00e9\\\"\"",
+                                           "[]",
+                                           "[\"x\"]",
+                                           "{}",
+                                           R"({"user":"inner"})",
+                                           R"([{"text":"inner"}])",
+                                           "\"\xff\"",
+                                           "nul",
+                                           "[",
+                                           "{"};
+  const std::vector<std::string> keys = {"user", "chat", "text", "other", "User"};
+  std::mt19937 rng(20261207);
+  int compared = 0;
+  for (int round = 0; round < 4000; ++round) {
+    std::string body = "{";
+    const int members = static_cast<int>(rng() % 5);
+    for (int i = 0; i < members; ++i) {
+      if (i) body += ",";
+      body += "\"" + keys[rng() % keys.size()] + "\":" + values[rng() % values.size()];
+    }
+    body += "}";
+    ASSERT_EQ(SaxMembers(body, names), DomMembers(body, names)) << body;
+    ++compared;
+  }
+  for (const std::string& body :
+       std::vector<std::string>{"", " ", "{", "}", "{}", "[]", "[1,", "\"x\"", "\"x", "1", "null", "{} x",
+                                "{}{}", "[{\"user\":\"a\"}]", std::string(40, '[') + std::string(40, ']'),
+                                "{\"user\":\"a\",}", "{\"user\" \"a\"}"}) {
+    EXPECT_EQ(SaxMembers(body, names), DomMembers(body, names)) << body;
+  }
+  EXPECT_EQ(SaxMembers(R"({"user":"a","user":"b","chat":{"chat":"c"}})", names), "\"b;other;absent;");
+  EXPECT_GT(compared, 3000);
 }
 
 }  // namespace

@@ -14,18 +14,17 @@ constexpr std::size_t kMaxNameBytes = 128;
 constexpr std::size_t kMaxTextBytes = 8 * 1024;
 
 // Checks `key` of `body`: a string, non-empty when required, at most `max` bytes. Records a field error.
-std::string StringField(const nlohmann::json& body, const char* key, bool required, std::size_t max,
+std::string StringField(JsonMember& member, const char* key, bool required, std::size_t max,
                         nlohmann::json& errors) {
-  auto it = body.find(key);
-  if (it == body.end() || it->is_null()) {
+  if (member.state == JsonMember::kAbsent || member.state == JsonMember::kNull) {
     if (required) errors[key] = "required";
     return "";
   }
-  if (!it->is_string()) {
+  if (member.state != JsonMember::kString) {
     errors[key] = "must be a string";
     return "";
   }
-  std::string v = it->get<std::string>();
+  std::string v = std::move(member.value);
   if (required && v.empty()) errors[key] = "must not be empty";
   if (v.size() > max) errors[key] = "longer than " + std::to_string(max) + " bytes";
   return v;
@@ -33,9 +32,9 @@ std::string StringField(const nlohmann::json& body, const char* key, bool requir
 
 std::optional<Integration> Authorize(const ApiDeps& d, const httplib::Request& req, httplib::Response& res) {
   auto tokens = d.tokens();
-  std::optional<Integration> who = tokens && req.has_header("Authorization")
-                                       ? tokens->FromAuthorization(req.get_header_value("Authorization"))
-                                       : std::nullopt;
+  const std::string* authorization = FindHeader(req.headers, "Authorization");
+  std::optional<Integration> who =
+      tokens && authorization ? tokens->FromAuthorization(*authorization) : std::nullopt;
   if (!who) {
     res.set_header("WWW-Authenticate", "Bearer");
     SendJson(res, 401,
@@ -119,19 +118,20 @@ void GetTicket(const ApiDeps& d, const httplib::Request& req, httplib::Response&
 
 MessageRequest ParseMessageRequest(std::string_view body) {
   MessageRequest out;
-  auto json = ParseJsonObject(body);
-  if (!json.ok()) {
+  static constexpr std::string_view kNames[] = {"user", "chat", "text", "user_name"};
+  JsonMember members[std::size(kNames)];
+  if (Status read = ReadJsonMembers(body, kNames, members); !read.ok()) {
     out.status = 400;
-    out.error_body = JsonError("bad_request", json.status().message());
+    out.error_body = JsonError("bad_request", read.message());
     return out;
   }
   nlohmann::json errors = nlohmann::json::object();
   InboundMessage m;
   m.channel = Channel::kApi;
-  m.user = StringField(*json, "user", true, kMaxNameBytes, errors);
-  m.chat = StringField(*json, "chat", false, kMaxNameBytes, errors);
-  m.text = StringField(*json, "text", true, kMaxTextBytes, errors);
-  m.user_name = StringField(*json, "user_name", false, kMaxNameBytes, errors);
+  m.user = StringField(members[0], "user", true, kMaxNameBytes, errors);
+  m.chat = StringField(members[1], "chat", false, kMaxNameBytes, errors);
+  m.text = StringField(members[2], "text", true, kMaxTextBytes, errors);
+  m.user_name = StringField(members[3], "user_name", false, kMaxNameBytes, errors);
   if (!errors.empty()) {
     std::string names;
     for (auto it = errors.begin(); it != errors.end(); ++it)

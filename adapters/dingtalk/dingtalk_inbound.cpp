@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/json_body.h"
 #include "bot/text.h"
 
 namespace opsbot {
@@ -13,11 +14,7 @@ constexpr std::size_t kMaxTextBytes = 16 * 1024;
 using Json = nlohmann::json;
 
 // A member read as a string, as the last of its duplicates left it.
-struct Field {
-  enum State { kAbsent, kNull, kString, kOther };
-  State state = kAbsent;
-  std::string value;
-};
+using Field = JsonMember;
 
 // "" when absent or null; an error when present with another type or over `max` bytes.
 Result<std::string> Str(Field& f, const char* key, std::size_t max = kMaxIdBytes) {

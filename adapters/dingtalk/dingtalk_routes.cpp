@@ -21,7 +21,7 @@ void Refuse(httplib::Response& res, const std::string& why) {
 void Callback(const DingTalkRouteDeps& d, const httplib::Request& req, httplib::Response& res) {
   DingTalkConfig c = d.config();
   if (!c.enabled) return SendJson(res, 404, JsonError("not_found", "DingTalk is not configured"));
-  const std::string ts = req.get_header_value("timestamp"), sign = req.get_header_value("sign");
+  const std::string ts(HeaderValue(req.headers, "timestamp")), sign(HeaderValue(req.headers, "sign"));
   SignatureCheck check = VerifyDingTalkSignature(c.app_secret, ts, sign, d.clock.NowMillis(), c.window_ms);
   if (check != SignatureCheck::kOk) return Refuse(res, std::string(SignatureCheckName(check)) + " signature");
   auto in = ParseDingTalkCallback(req.body);

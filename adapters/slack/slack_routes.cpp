@@ -21,8 +21,8 @@ bool Verified(const SlackRouteDeps& d, const httplib::Request& req, httplib::Res
     return false;
   }
   SignatureCheck check =
-      VerifySlackSignature(secret, req.get_header_value("X-Slack-Request-Timestamp"),
-                           req.get_header_value("X-Slack-Signature"), req.body, d.clock.Now());
+      VerifySlackSignature(secret, HeaderValue(req.headers, "X-Slack-Request-Timestamp"),
+                           HeaderValue(req.headers, "X-Slack-Signature"), req.body, d.clock.Now());
   if (check == SignatureCheck::kOk) return true;
   spdlog::warn("slack: refused {} ({} signature)", req.path, SignatureCheckName(check));
   SendJson(res, 401, JsonError("invalid_request", "invalid request signature"));
