@@ -19,14 +19,17 @@ struct Row {
   explicit Row(const SQLite::Statement& st);
 
   std::int64_t Int(int index) const { return sqlite3_column_int64(stmt, index); }
+  // Through the column's sqlite3_value: one checked call into the statement instead of two.
   std::optional<std::int64_t> OptInt(int index) const {
-    if (sqlite3_column_type(stmt, index) == SQLITE_NULL) return std::nullopt;
-    return sqlite3_column_int64(stmt, index);
+    sqlite3_value* v = sqlite3_column_value(stmt, index);
+    if (sqlite3_value_type(v) == SQLITE_NULL) return std::nullopt;
+    return sqlite3_value_int64(v);
   }
   // NULL reads as "". The bytes as stored, valid until the statement steps or resets.
   std::string_view TextView(int index) const {
-    const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt, index));  // before _bytes
-    return data ? std::string_view(data, static_cast<std::size_t>(sqlite3_column_bytes(stmt, index)))
+    sqlite3_value* v = sqlite3_column_value(stmt, index);
+    const auto* data = static_cast<const char*>(sqlite3_value_blob(v));  // before _bytes, as SQLite asks
+    return data ? std::string_view(data, static_cast<std::size_t>(sqlite3_value_bytes(v)))
                 : std::string_view();
   }
   std::string Text(int index) const { return std::string(TextView(index)); }

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "store/connection.h"
@@ -58,6 +59,41 @@ class TicketRepoTest : public ::testing::Test {
   testing::TempDir dir_;
   std::unique_ptr<Connection> conn_;
 };
+
+// A page holds exactly the tickets in the filter's states, newest first, for every set of states in any
+// order: the listing's tests (the partial index's condition alone for every state but closed, ORed
+// equalities otherwise) against an IN list.
+TEST_F(TicketRepoTest, ListsEverySetOfStatesAsAnInListWould) {
+  ASSERT_TRUE(Migrate(*conn_).ok());
+  AddPerson();
+  const std::vector<std::string> all = {"open", "acked", "resolved", "closed"};
+  for (int i = 0; i < 12; ++i)
+    Add(all[static_cast<std::size_t>(i * 7 % 4)]);
+  TicketRepo repo(*conn_);
+  for (int mask = 0; mask < 16; ++mask) {
+    std::vector<std::string> states;
+    for (std::size_t k = 0; k < all.size(); ++k)
+      if (mask & (1 << k)) states.push_back(all[k]);
+    for (const bool reversed : {false, true}) {
+      TicketFilter f;
+      f.states = states;
+      if (reversed) std::reverse(f.states.begin(), f.states.end());
+      f.limit = 100;
+      std::vector<std::int64_t> listed;
+      for (const TicketRow& r : repo.List(f))
+        listed.push_back(r.id);
+      std::string sql = "SELECT id FROM tickets";
+      for (std::size_t i = 0; i < states.size(); ++i)
+        sql += (i ? ", '" : " WHERE state IN ('") + states[i] + "'";
+      sql += states.empty() ? " ORDER BY id DESC" : ") ORDER BY id DESC";
+      std::vector<std::int64_t> expected;
+      SQLite::Statement q(conn_->db(), sql);
+      while (q.executeStep())
+        expected.push_back(q.getColumn(0).getInt64());
+      EXPECT_EQ(listed, expected) << sql;
+    }
+  }
+}
 
 TEST_F(TicketRepoTest, RunningCountsFollowInsertsStateChangesAndDeletes) {
   ASSERT_TRUE(Migrate(*conn_).ok());
