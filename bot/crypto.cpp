@@ -115,11 +115,13 @@ std::optional<Sha256Digest> HmacSha256(std::string_view key, std::initializer_li
 
 std::optional<Sha256Digest> Sha256(std::string_view bytes) {
   // A thread's digest context, kept: EVP_Digest allocates and frees one a call (half its cost on a token).
+  // Made on first use, and again after an allocation that failed (a thread must not stay unable to hash).
   struct Context {
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_MD_CTX* ctx = nullptr;
     ~Context() { EVP_MD_CTX_free(ctx); }
   };
   thread_local Context context;
+  if (context.ctx == nullptr) context.ctx = EVP_MD_CTX_new();
   EVP_MD* md = Sha256Impl();
   Sha256Digest out{};
   unsigned int len = 0;

@@ -274,7 +274,7 @@ std::string Tr(Lang lang, Msg id, A&&... args) {
 }
 
 // Tr(lang, id, args...) appended to `out`, without a string of its own where the fields are simple: for text
-// made of many messages, like a page of tickets.
+// made of many messages, like a page of tickets. No field may view `out` itself (an append may move it).
 template <typename... A>
 void AppendTr(std::string& out, Lang lang, Msg id, A&&... args) {
   if constexpr (sizeof...(A) > 0 && (detail::kSimpleField<A> && ...)) {

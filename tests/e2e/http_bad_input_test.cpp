@@ -228,7 +228,11 @@ TEST_F(HttpE2EBadInput, BadOrMissingTokenIs401) {
                                      {{"Authorization", "Bearer not-a-real-token-0000000000"}},
                                      {{"Authorization", "Bearer "}},
                                      {{"Authorization", "Basic " + token_}},
-                                     {{"Authorization", token_}}}) {
+                                     {{"Authorization", token_}},
+                                     {{"Authorization", "Bearer " + token_ + "x"}},
+                                     // cpp-httplib decodes %XX in header values: the NUL and what follows
+                                     // are part of the value, which is then not the token.
+                                     {{"Authorization", "Bearer " + token_ + "%00junk"}}}) {
     auto res = server_->Client()->Post("/api/v1/messages", headers, R"({"user":"alice","text":"help"})",
                                        "application/json");
     auto j = Error(res, 401);
@@ -237,11 +241,15 @@ TEST_F(HttpE2EBadInput, BadOrMissingTokenIs401) {
       EXPECT_EQ(res->get_header_value("WWW-Authenticate"), "Bearer");
     }
   }
-  // Lower-case scheme is fine (RFC 7235: case-insensitive).
+  // Lower-case scheme is fine (RFC 7235: case-insensitive), and so is the header's name in any case.
   auto ok = server_->Client()->Post("/api/v1/messages", {{"Authorization", "bearer " + token_}},
                                     R"({"user":"alice","text":"help"})", "application/json");
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 200);
+  auto lower = server_->Client()->Post("/api/v1/messages", {{"aUTHORIZATION", "Bearer " + token_}},
+                                       R"({"user":"alice","text":"help"})", "application/json");
+  ASSERT_TRUE(lower);
+  EXPECT_EQ(lower->status, 200);
   auto res = Get("/api/v1/tickets", "");
   Error(res, 401);
   if (res) {
