@@ -104,13 +104,12 @@ Where BuildWhere(const TicketFilter& f, bool for_listing) {
   auto has = [&f](const char* state) {
     return std::find(f.states.begin(), f.states.end(), state) != f.states.end();
   };
-  // Every state but closed (the default list): the partial index's condition alone says it, as the column's
-  // CHECK allows no other state, and each row is spared the equalities.
-  const bool not_closed = !has("closed") && has("open") && has("acked") && has("resolved");
-  if (for_listing && not_closed) {
-    terms.push_back("t.state != 'closed'");
-  } else if (!f.states.empty()) {
-    if (for_listing && !has("closed")) terms.push_back("t.state != 'closed'");
+  const bool closed_excluded = for_listing && !f.states.empty() && !has("closed");
+  if (closed_excluded) terms.push_back("t.state != 'closed'");
+  // Every state but closed (the default list): that condition alone says it, as the column's CHECK allows no
+  // other state, and each row is spared the equalities.
+  const bool every_other = has("open") && has("acked") && has("resolved");
+  if (!f.states.empty() && !(closed_excluded && every_other)) {
     std::string test = for_listing ? "(" : "t.state IN (";
     for (std::size_t i = 0; i < f.states.size(); ++i) {
       test += for_listing ? (i ? " OR +t.state = ?" : "+t.state = ?") : (i ? ", ?" : "?");
