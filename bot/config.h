@@ -17,6 +17,11 @@
 
 namespace opsbot {
 
+// Durations in the config are seconds.
+inline constexpr std::int64_t kMinute = 60;
+inline constexpr std::int64_t kHour = 60 * kMinute;
+inline constexpr std::int64_t kDay = 24 * kHour;
+
 struct PersonConfig {
   std::string id;    // the key people and commands use: @alice
   std::string name;  // display name

@@ -11,20 +11,10 @@
 #include <utility>
 
 #include "bot/config_reader.h"
+#include "bot/text.h"
 #include "bot/yaml_walker.h"
 
 namespace opsbot {
-namespace {
-
-constexpr std::int64_t kMinute = 60;
-constexpr std::int64_t kHour = 60 * kMinute;
-constexpr std::int64_t kDay = 24 * kHour;
-
-bool IsDigit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-}  // namespace
 
 EnvLookup ProcessEnv() {
   return [](const std::string& name) -> std::optional<std::string> {
@@ -111,9 +101,9 @@ std::optional<std::int64_t> ParseDurationSeconds(const std::string& text) {
   std::size_t next_unit = 0;
   std::size_t i = 0;
   while (i < text.size()) {
-    if (!IsDigit(text[i])) return std::nullopt;
+    if (!IsAsciiDigit(text[i])) return std::nullopt;
     std::int64_t n = 0;
-    for (; i < text.size() && IsDigit(text[i]); ++i) {
+    for (; i < text.size() && IsAsciiDigit(text[i]); ++i) {
       const int digit = text[i] - '0';
       if (n > (kMax - digit) / 10) return std::nullopt;
       n = n * 10 + digit;

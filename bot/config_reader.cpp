@@ -2,6 +2,7 @@
 
 #include "bot/config_platform_sections.h"
 #include "bot/config_server_sections.h"
+#include "bot/text.h"
 
 #include <date/tz.h>
 
@@ -16,10 +17,6 @@
 
 namespace opsbot {
 namespace {
-
-constexpr std::int64_t kMinute = 60;
-constexpr std::int64_t kHour = 60 * kMinute;
-constexpr std::int64_t kDay = 24 * kHour;
 
 std::map<int, SlaTarget> DefaultSla() {
   return {{1, {15 * kMinute, 4 * kHour}},
@@ -40,11 +37,8 @@ bool ValidId(const std::string& id) {
   return true;
 }
 
-bool IsDigit(char c) {
-  return c >= '0' && c <= '9';
-}
 bool IsAlnum(char c) {
-  return IsDigit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  return IsAsciiDigit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
 // A platform id: a first letter from `prefixes`, then letters and digits.
@@ -55,7 +49,8 @@ bool ValidPlatformId(const std::string& s, std::string_view prefixes) {
 
 bool ValidMobile(const std::string& s) {
   const std::size_t start = !s.empty() && s[0] == '+' ? 1 : 0;
-  return s.size() > start && std::all_of(s.begin() + static_cast<std::ptrdiff_t>(start), s.end(), IsDigit);
+  return s.size() > start &&
+         std::all_of(s.begin() + static_cast<std::ptrdiff_t>(start), s.end(), IsAsciiDigit);
 }
 
 bool KnownTimeZone(const std::string& name) {

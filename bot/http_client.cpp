@@ -24,4 +24,9 @@ std::unique_ptr<httplib::Client> NewHttpClient(const std::string& scheme_host_po
   return cli;
 }
 
+DeliveryResult TransportFailure(httplib::Error e) {
+  const bool written = e == httplib::Error::Read || e == httplib::Error::Unknown;
+  return Delivery(DeliveryResult::Kind::kRetry, "transport_" + httplib::to_string(e), written);
+}
+
 }  // namespace opsbot

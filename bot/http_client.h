@@ -9,6 +9,8 @@
 #include <memory>
 #include <string>
 
+#include "bot/outbound.h"
+
 namespace opsbot {
 
 struct HttpProxy {
@@ -29,5 +31,9 @@ struct HttpClientOptions {
 // `scheme_host_port`: "https://api.example.com" or "http://127.0.0.1:8080".
 std::unique_ptr<httplib::Client> NewHttpClient(const std::string& scheme_host_port,
                                                const HttpClientOptions& o);
+
+// A delivery that cpp-httplib failed with `e`: tried again later. After a read failure (or an unknown one)
+// the request was written whole, so the platform may have acted on it (maybe_delivered).
+DeliveryResult TransportFailure(httplib::Error e);
 
 }  // namespace opsbot

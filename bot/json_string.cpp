@@ -41,7 +41,7 @@ std::size_t PlainRunEnd(std::string_view s, std::size_t i) {
   return i;
 }
 
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+constexpr std::string_view kReplacementUtf8 = "\xEF\xBF\xBD";
 
 // The range the byte after `lead` must fall in (Unicode's table of well-formed sequences, which excludes
 // overlong forms, surrogates and code points past U+10FFFF); the bytes after it are 0x80..0xBF.
@@ -127,7 +127,7 @@ void AppendJsonString(std::string& out, std::string_view s) {
       AppendEscaped(out, c);
       ++i;
     } else {
-      out += kReplacement;
+      out += kReplacementUtf8;
       i += static_cast<std::size_t>(-Sequence(s, i));
     }
   }

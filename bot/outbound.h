@@ -45,15 +45,15 @@ struct DeliveryResult {
   bool rate_limited = false;
   std::string error;             // the platform's error code or the transport error, for logs and `outbox`
   bool maybe_delivered = false;  // the request may have reached the platform (a timeout after sending)
-
-  static DeliveryResult Of(Kind kind, std::string error, bool maybe_delivered = false) {
-    DeliveryResult r;
-    r.kind = kind;
-    r.error = std::move(error);
-    r.maybe_delivered = maybe_delivered;
-    return r;
-  }
 };
+
+inline DeliveryResult Delivery(DeliveryResult::Kind kind, std::string error, bool maybe_delivered = false) {
+  DeliveryResult r;
+  r.kind = kind;
+  r.error = std::move(error);
+  r.maybe_delivered = maybe_delivered;
+  return r;
+}
 
 // One way a Sender can deliver a message — a robot, the app, a reply URL — and the send lane whose budget
 // it spends (bot/send_budget.h).

@@ -5,7 +5,7 @@
 namespace opsbot {
 namespace {
 
-constexpr char32_t kReplacement = 0xFFFD;
+constexpr char32_t kReplacementCodePoint = 0xFFFD;
 
 void AppendUtf8(std::string& out, char32_t cp) {
   if (cp < 0x80) {
@@ -47,7 +47,7 @@ std::vector<char32_t> DecodeUtf8(std::string_view s) {
     auto b = static_cast<unsigned char>(s[i]);
     int len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
     if (len == 0 || i + len > s.size()) {
-      out.push_back(kReplacement);
+      out.push_back(kReplacementCodePoint);
       ++i;
       continue;
     }
@@ -63,7 +63,7 @@ std::vector<char32_t> DecodeUtf8(std::string_view s) {
     }
     static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
     if (!valid || cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      out.push_back(kReplacement);
+      out.push_back(kReplacementCodePoint);
       ++i;
       continue;
     }

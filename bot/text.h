@@ -17,6 +17,9 @@ std::vector<std::string> Tokenize(std::string_view text);
 
 std::string Join(const std::vector<std::string>& parts, std::string_view sep, std::size_t from = 0);
 std::string ToLowerAscii(std::string_view s);
+inline bool IsAsciiDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 // Without leading and trailing ASCII spaces, tabs and line breaks.
 std::string TrimAscii(std::string_view s);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);

@@ -5,10 +5,10 @@
 namespace opsbot::store {
 namespace {
 
-const char* kColumns =
+const char* kAuditColumns =
     "id, at, actor_id, actor, channel, integration, chat_id, action, entity, entity_id, before, after, note";
 
-AuditRow Read(SQLite::Statement& st) {
+AuditRow ReadAudit(SQLite::Statement& st) {
   const Row row(st);
   AuditRow r;
   r.id = row.Int(0);
@@ -50,22 +50,22 @@ std::int64_t AuditRepo::Insert(const AuditRow& r) {
 }
 
 std::vector<AuditRow> AuditRepo::ForEntity(const std::string& entity, std::int64_t entity_id) {
-  auto& st = conn_.Prepare(std::string("SELECT ") + kColumns +
+  auto& st = conn_.Prepare(std::string("SELECT ") + kAuditColumns +
                            " FROM audit WHERE entity = ? AND entity_id = ? ORDER BY id");
   st.bind(1, entity);
   st.bind(2, static_cast<int64_t>(entity_id));
   std::vector<AuditRow> out;
   while (st.executeStep())
-    out.push_back(Read(st));
+    out.push_back(ReadAudit(st));
   return out;
 }
 
 std::vector<AuditRow> AuditRepo::Recent(int limit) {
-  auto& st = conn_.Prepare(std::string("SELECT ") + kColumns + " FROM audit ORDER BY id DESC LIMIT ?");
+  auto& st = conn_.Prepare(std::string("SELECT ") + kAuditColumns + " FROM audit ORDER BY id DESC LIMIT ?");
   st.bind(1, limit);
   std::vector<AuditRow> out;
   while (st.executeStep())
-    out.push_back(Read(st));
+    out.push_back(ReadAudit(st));
   return out;
 }
 

@@ -6,11 +6,11 @@
 namespace opsbot::store {
 namespace {
 
-const char* kColumns =
+const char* kChatColumns =
     "id, key, name, language, timezone, slack_channel_id, dingtalk_conversation_id, wecom_chat_id, "
     "from_config";
 
-ChatRow Read(SQLite::Statement& st) {
+ChatRow ReadChat(SQLite::Statement& st) {
   const Row row(st);
   ChatRow r;
   r.id = row.Int(0);
@@ -25,7 +25,7 @@ ChatRow Read(SQLite::Statement& st) {
   return r;
 }
 
-const char* HandleColumn(ChatHandleKind kind) {
+const char* ChatHandleColumn(ChatHandleKind kind) {
   switch (kind) {
     case ChatHandleKind::kKey:
       return "key";
@@ -54,10 +54,10 @@ void BindChat(SQLite::Statement& st, const ChatRow& r) {
 
 std::optional<ChatRow> ChatRepo::ById(std::int64_t id) {
   return conn_.directory().Get(conn_, conn_.directory().chats_by_id, id, [&]() -> std::optional<ChatRow> {
-    auto& st = conn_.Prepare(std::string("SELECT ") + kColumns + " FROM chats WHERE id = ?");
+    auto& st = conn_.Prepare(std::string("SELECT ") + kChatColumns + " FROM chats WHERE id = ?");
     st.bind(1, static_cast<int64_t>(id));
     if (!st.executeStep()) return std::nullopt;
-    return Read(st);
+    return ReadChat(st);
   });
 }
 
@@ -69,19 +69,19 @@ std::optional<std::string> ChatRepo::KeyOf(std::int64_t id) {
 std::optional<ChatRow> ChatRepo::ByHandle(ChatHandleKind kind, const std::string& handle) {
   auto& memo = conn_.directory().chats_by_handle[static_cast<int>(kind)];
   return conn_.directory().Get(conn_, memo, handle, [&]() -> std::optional<ChatRow> {
-    auto& st =
-        conn_.Prepare(std::string("SELECT ") + kColumns + " FROM chats WHERE " + HandleColumn(kind) + " = ?");
+    auto& st = conn_.Prepare(std::string("SELECT ") + kChatColumns + " FROM chats WHERE " +
+                             ChatHandleColumn(kind) + " = ?");
     st.bind(1, handle);
     if (!st.executeStep()) return std::nullopt;
-    return Read(st);
+    return ReadChat(st);
   });
 }
 
 std::vector<ChatRow> ChatRepo::All() {
-  auto& st = conn_.Prepare(std::string("SELECT ") + kColumns + " FROM chats ORDER BY id");
+  auto& st = conn_.Prepare(std::string("SELECT ") + kChatColumns + " FROM chats ORDER BY id");
   std::vector<ChatRow> out;
   while (st.executeStep())
-    out.push_back(Read(st));
+    out.push_back(ReadChat(st));
   return out;
 }
 

@@ -5,7 +5,7 @@
 namespace opsbot::store {
 namespace {
 
-const char* kColumns =
+const char* kOutboxColumns =
     "o.id, o.destination, o.platform, o.payload, o.state, o.attempts, o.due_at, o.created_at, o.updated_at, "
     "o.delivered_at, o.last_error, o.announced";
 
@@ -16,7 +16,7 @@ const char* kHeads =
     " FROM outbox_destinations d JOIN outbox o ON o.id = (SELECT p.id FROM outbox p WHERE p.destination = "
     "d.destination AND p.state = 'pending' ORDER BY p.id LIMIT 1)";
 
-OutboxRow Read(SQLite::Statement& st) {
+OutboxRow ReadOutbox(SQLite::Statement& st) {
   const Row row(st);
   OutboxRow r;
   r.id = row.Int(0);
@@ -34,10 +34,10 @@ OutboxRow Read(SQLite::Statement& st) {
   return r;
 }
 
-std::vector<OutboxRow> ReadAll(SQLite::Statement& st) {
+std::vector<OutboxRow> ReadOutboxRows(SQLite::Statement& st) {
   std::vector<OutboxRow> out;
   while (st.executeStep())
-    out.push_back(Read(st));
+    out.push_back(ReadOutbox(st));
   return out;
 }
 
@@ -59,10 +59,10 @@ std::int64_t OutboxRepo::Enqueue(const std::string& destination, const std::stri
 }
 
 std::optional<OutboxRow> OutboxRepo::Get(std::int64_t id) {
-  auto& st = conn_.Prepare(std::string("SELECT ") + kColumns + " FROM outbox o WHERE o.id = ?");
+  auto& st = conn_.Prepare(std::string("SELECT ") + kOutboxColumns + " FROM outbox o WHERE o.id = ?");
   st.bind(1, static_cast<int64_t>(id));
   if (!st.executeStep()) return std::nullopt;
-  OutboxRow r = Read(st);
+  OutboxRow r = ReadOutbox(st);
   st.reset();
   return r;
 }
@@ -82,24 +82,24 @@ std::string PlatformList(const std::vector<std::string>& platforms) {
 std::vector<OutboxRow> OutboxRepo::Ready(EpochMillis now, int limit,
                                          const std::vector<std::string>& platforms) {
   auto& st =
-      conn_.Prepare(std::string("SELECT ") + kColumns + kHeads +
+      conn_.Prepare(std::string("SELECT ") + kOutboxColumns + kHeads +
                     " WHERE d.next_send_at <= ?1 AND o.due_at <= ?1"
                     " AND (?3 = '' OR instr(?3, ',' || o.platform || ',') > 0) ORDER BY o.id LIMIT ?2");
   st.bind(1, static_cast<int64_t>(now));
   st.bind(2, limit);
   st.bind(3, PlatformList(platforms));
-  return ReadAll(st);
+  return ReadOutboxRows(st);
 }
 
 std::vector<OutboxRow> OutboxRepo::PendingAfter(const std::string& destination, std::int64_t after_id,
                                                 int limit) {
-  auto& st = conn_.Prepare(std::string("SELECT ") + kColumns +
+  auto& st = conn_.Prepare(std::string("SELECT ") + kOutboxColumns +
                            " FROM outbox o WHERE o.destination = ? AND o.state = 'pending' AND o.id > ? "
                            "ORDER BY o.id LIMIT ?");
   st.bind(1, destination);
   st.bind(2, static_cast<int64_t>(after_id));
   st.bind(3, limit);
-  return ReadAll(st);
+  return ReadOutboxRows(st);
 }
 
 std::optional<EpochMillis> OutboxRepo::NextDue(const std::vector<std::string>& platforms) {
@@ -143,12 +143,12 @@ void OutboxRepo::MarkCarried(std::int64_t id, std::int64_t digest_id, EpochMilli
 std::vector<OutboxRow> OutboxRepo::Carried(std::int64_t digest_id, int offset, int limit) {
   if (CarriedCount(digest_id) == 0) return {};
   auto& st =
-      conn_.Prepare(std::string("SELECT ") + kColumns +
+      conn_.Prepare(std::string("SELECT ") + kOutboxColumns +
                     " FROM outbox o WHERE o.id = ?1 OR o.digest_of = ?1 ORDER BY o.id LIMIT ?2 OFFSET ?3");
   st.bind(1, static_cast<int64_t>(digest_id));
   st.bind(2, limit);
   st.bind(3, offset);
-  return ReadAll(st);
+  return ReadOutboxRows(st);
 }
 
 int OutboxRepo::CarriedCount(std::int64_t digest_id) {
@@ -184,17 +184,17 @@ void OutboxRepo::MarkDead(std::int64_t id, int attempts, const std::string& erro
 }
 
 std::vector<OutboxRow> OutboxRepo::Dead(int limit) {
-  auto& st = conn_.Prepare(std::string("SELECT ") + kColumns +
+  auto& st = conn_.Prepare(std::string("SELECT ") + kOutboxColumns +
                            " FROM outbox o WHERE o.state = 'dead' ORDER BY o.id DESC LIMIT ?");
   st.bind(1, limit);
-  return ReadAll(st);
+  return ReadOutboxRows(st);
 }
 
 std::vector<OutboxRow> OutboxRepo::DeadUnannounced(int limit) {
-  auto& st = conn_.Prepare(std::string("SELECT ") + kColumns +
+  auto& st = conn_.Prepare(std::string("SELECT ") + kOutboxColumns +
                            " FROM outbox o WHERE o.state = 'dead' AND o.announced = 0 ORDER BY o.id LIMIT ?");
   st.bind(1, limit);
-  return ReadAll(st);
+  return ReadOutboxRows(st);
 }
 
 void OutboxRepo::MarkAnnounced(std::int64_t id) {

@@ -6,11 +6,11 @@
 namespace opsbot::store {
 namespace {
 
-const char* kColumns =
+const char* kPersonColumns =
     "id, key, name, role, timezone, language, slack_user_id, dingtalk_staff_id, dingtalk_mobile, "
     "wecom_userid, from_config";
 
-PersonRow Read(SQLite::Statement& st) {
+PersonRow ReadPerson(SQLite::Statement& st) {
   const Row row(st);
   PersonRow r;
   r.id = row.Int(0);
@@ -27,7 +27,7 @@ PersonRow Read(SQLite::Statement& st) {
   return r;
 }
 
-const char* HandleColumn(HandleKind kind) {
+const char* PersonHandleColumn(HandleKind kind) {
   switch (kind) {
     case HandleKind::kKey:
       return "key";
@@ -58,10 +58,10 @@ void BindPerson(SQLite::Statement& st, const PersonRow& r) {
 
 std::optional<PersonRow> PersonRepo::ById(std::int64_t id) {
   return conn_.directory().Get(conn_, conn_.directory().people_by_id, id, [&]() -> std::optional<PersonRow> {
-    auto& st = conn_.Prepare(std::string("SELECT ") + kColumns + " FROM people WHERE id = ?");
+    auto& st = conn_.Prepare(std::string("SELECT ") + kPersonColumns + " FROM people WHERE id = ?");
     st.bind(1, static_cast<int64_t>(id));
     if (!st.executeStep()) return std::nullopt;
-    return Read(st);
+    return ReadPerson(st);
   });
 }
 
@@ -73,28 +73,29 @@ std::optional<std::string> PersonRepo::KeyOf(std::int64_t id) {
 std::optional<PersonRow> PersonRepo::ByHandle(HandleKind kind, const std::string& handle) {
   auto& memo = conn_.directory().people_by_handle[static_cast<int>(kind)];
   return conn_.directory().Get(conn_, memo, handle, [&]() -> std::optional<PersonRow> {
-    auto& st = conn_.Prepare(std::string("SELECT ") + kColumns + " FROM people WHERE " + HandleColumn(kind) +
-                             " = ?");
+    auto& st = conn_.Prepare(std::string("SELECT ") + kPersonColumns + " FROM people WHERE " +
+                             PersonHandleColumn(kind) + " = ?");
     st.bind(1, handle);
     if (!st.executeStep()) return std::nullopt;
-    return Read(st);
+    return ReadPerson(st);
   });
 }
 
 std::vector<PersonRow> PersonRepo::ByName(const std::string& name) {
-  auto& st = conn_.Prepare(std::string("SELECT ") + kColumns + " FROM people WHERE name = ? ORDER BY id");
+  auto& st =
+      conn_.Prepare(std::string("SELECT ") + kPersonColumns + " FROM people WHERE name = ? ORDER BY id");
   st.bind(1, name);
   std::vector<PersonRow> out;
   while (st.executeStep())
-    out.push_back(Read(st));
+    out.push_back(ReadPerson(st));
   return out;
 }
 
 std::vector<PersonRow> PersonRepo::All() {
-  auto& st = conn_.Prepare(std::string("SELECT ") + kColumns + " FROM people ORDER BY id");
+  auto& st = conn_.Prepare(std::string("SELECT ") + kPersonColumns + " FROM people ORDER BY id");
   std::vector<PersonRow> out;
   while (st.executeStep())
-    out.push_back(Read(st));
+    out.push_back(ReadPerson(st));
   return out;
 }
 

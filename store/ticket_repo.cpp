@@ -60,7 +60,7 @@ std::vector<std::string> SplitTags(std::string_view joined) {
   return tags;
 }
 
-TicketRow Read(SQLite::Statement& st) {
+TicketRow ReadTicket(SQLite::Statement& st) {
   const Row row(st);
   TicketRow r;
   r.id = row.Int(0);
@@ -183,7 +183,7 @@ std::optional<TicketRow> TicketRepo::Get(std::int64_t id) {
   auto& st = conn_.Prepare(std::string(kSelect) + " WHERE t.id = ?");
   st.bind(1, static_cast<int64_t>(id));
   if (!st.executeStep()) return std::nullopt;
-  TicketRow r = Read(st);
+  TicketRow r = ReadTicket(st);
   st.reset();
   FillKeys(conn_, r);
   return r;
@@ -219,7 +219,7 @@ std::vector<TicketRow> TicketRepo::List(const TicketFilter& f) {
   std::vector<TicketRow> out;
   out.reserve(static_cast<std::size_t>(std::clamp<std::int64_t>(f.limit, 0, 200)));
   while (st.executeStep())
-    out.push_back(Read(st));
+    out.push_back(ReadTicket(st));
   st.reset();
   for (TicketRow& r : out)
     FillKeys(conn_, r);

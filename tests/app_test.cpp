@@ -16,9 +16,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr EpochSeconds kStart = 1700000000;
+constexpr EpochSeconds kAppStart = 1700000000;
 
-const char* kConfig = R"(bot:
+const char* kAppConfig = R"(bot:
   log_level: warn
 people:
   - id: alice
@@ -37,7 +37,7 @@ class AppTest : public ::testing::Test {
     fs::create_directories(dir_);
     config_path_ = (dir_ / "opsbot.yaml").string();
     db_ = (dir_ / "data" / "opsbot.db").string();
-    WriteConfig(kConfig);
+    WriteConfig(kAppConfig);
   }
   void TearDown() override {
     std::error_code ec;
@@ -75,7 +75,7 @@ class AppTest : public ::testing::Test {
   fs::path dir_;
   std::string config_path_;
   std::string db_;
-  FakeClock clock_{kStart};
+  FakeClock clock_{kAppStart};
 };
 
 TEST_F(AppTest, DeclaredAdminCreatesATicket) {
@@ -88,7 +88,7 @@ TEST_F(AppTest, DeclaredAdminCreatesATicket) {
 
   SQLite::Database db(db_, SQLite::OPEN_READONLY);
   EXPECT_EQ(db.execAndGet("SELECT count(*) FROM tickets WHERE title = 'x'").getInt(), 1);
-  EXPECT_EQ(db.execAndGet("SELECT created_at FROM tickets").getInt64(), kStart);
+  EXPECT_EQ(db.execAndGet("SELECT created_at FROM tickets").getInt64(), kAppStart);
 }
 
 TEST_F(AppTest, SecondOpenOnTheSameDatabaseIsRefusedNamingThePid) {
@@ -121,7 +121,7 @@ TEST_F(AppTest, BadReloadKeepsTheRunningConfig) {
   const auto generation = app->config().generation();
   const auto before = app->config().Get();
 
-  WriteConfig(std::string(kConfig) + "no_such_key: 1\n");
+  WriteConfig(std::string(kAppConfig) + "no_such_key: 1\n");
   Status s = app->Reload();
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
@@ -133,13 +133,13 @@ TEST_F(AppTest, BadReloadKeepsTheRunningConfig) {
 
 TEST_F(AppTest, ReloadRefusesAMovedStore) {
   // Without --db the config's own store.path applies.
-  WriteConfig(std::string(kConfig) + "store:\n  path: " + (dir_ / "a.db").string() + "\n");
+  WriteConfig(std::string(kAppConfig) + "store:\n  path: " + (dir_ / "a.db").string() + "\n");
   AppOptions options = Options();
   options.db_override.clear();
   auto app = App::Open(options);
   ASSERT_TRUE(app.ok()) << app.status().ToString();
   const auto generation = (*app)->config().generation();
-  WriteConfig(std::string(kConfig) + "store:\n  path: " + (dir_ / "b.db").string() + "\n");
+  WriteConfig(std::string(kAppConfig) + "store:\n  path: " + (dir_ / "b.db").string() + "\n");
   Status s = (*app)->Reload();
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
   EXPECT_EQ((*app)->config().generation(), generation);
@@ -154,7 +154,7 @@ TEST_F(AppTest, ValidReloadRaisesGenerationAndAppliesRoles) {
   EXPECT_EQ(denied.outcome, Outcome::kRefused) << denied.text;
   const auto generation = app->config().generation();
 
-  std::string changed = kConfig;
+  std::string changed = kAppConfig;
   changed.replace(changed.find("role: member"), std::string("role: member").size(), "role: agent");
   WriteConfig(changed);
   Status s = app->Reload();

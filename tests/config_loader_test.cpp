@@ -21,7 +21,7 @@ EnvLookup FakeEnv(Vars vars) {
   };
 }
 
-ConfigLoad Load(const std::string& text, Vars vars = {}) {
+ConfigLoad LoadText(const std::string& text, Vars vars = {}) {
   return LoadConfigText(text, "test.yaml", FakeEnv(vars));
 }
 
@@ -63,7 +63,7 @@ const char kSlack[] = R"yaml(slack:
 
 TEST(ConfigLoaderTest, EmptyTextGivesDefaults) {
   for (const char* text : {"", "# only a comment\n\n   # another\n"}) {
-    ConfigLoad load = Load(text);
+    ConfigLoad load = LoadText(text);
     ASSERT_TRUE(load.config) << Errors(load);
     const Config& c = *load.config;
     EXPECT_EQ(c.source_path, "test.yaml");
@@ -81,7 +81,7 @@ TEST(ConfigLoaderTest, EmptyTextGivesDefaults) {
 }
 
 TEST(ConfigLoaderTest, ReadsEveryField) {
-  ConfigLoad load = Load(R"yaml(bot:
+  ConfigLoad load = LoadText(R"yaml(bot:
   name: pager
   language: zh
   timezone: Europe/Berlin
@@ -149,20 +149,20 @@ assignment:
 }
 
 TEST(ConfigLoaderTest, SubstitutesEnvironmentInsideValues) {
-  ConfigLoad load = Load("bot:\n  name: x-${A}-y-${B}\n", {{"A", "1"}, {"B", "2"}});
+  ConfigLoad load = LoadText("bot:\n  name: x-${A}-y-${B}\n", {{"A", "1"}, {"B", "2"}});
   ASSERT_TRUE(load.config) << Errors(load);
   EXPECT_EQ(load.config->bot_name, "x-1-y-2");
 }
 
 TEST(ConfigLoaderTest, UnsetVariableLeavesDefaultAndAddsNotice) {
-  ConfigLoad load = Load("bot:\n  timezone: ${OPSBOT_TZ}\n");
+  ConfigLoad load = LoadText("bot:\n  timezone: ${OPSBOT_TZ}\n");
   ASSERT_TRUE(load.config) << Errors(load);
   EXPECT_EQ(load.config->timezone, "UTC");
   EXPECT_TRUE(HasNotice(*load.config, "OPSBOT_TZ is not set"));
 }
 
 TEST(ConfigLoaderTest, UnsetVariableInRequiredFieldIsAnError) {
-  ConfigLoad load = Load("people:\n  - id: ${WHO}\n");
+  ConfigLoad load = LoadText("people:\n  - id: ${WHO}\n");
   ASSERT_FALSE(load.config);
   const ConfigError* e = ErrorAt(load, "people[0].id");
   ASSERT_NE(e, nullptr) << Errors(load);
@@ -171,7 +171,7 @@ TEST(ConfigLoaderTest, UnsetVariableInRequiredFieldIsAnError) {
 
 TEST(ConfigLoaderTest, SlackOnWithBothSecretsAndKeepsSpecialCharacters) {
   const std::string secret = "abc:def #ghi: {x}";
-  ConfigLoad load = Load(kSlack, {{"SIGN", secret}, {"TOKEN", "xoxb-1#2"}});
+  ConfigLoad load = LoadText(kSlack, {{"SIGN", secret}, {"TOKEN", "xoxb-1#2"}});
   ASSERT_TRUE(load.config) << Errors(load);
   EXPECT_TRUE(load.config->slack.enabled);
   EXPECT_EQ(load.config->slack.signing_secret, secret);
@@ -181,13 +181,13 @@ TEST(ConfigLoaderTest, SlackOnWithBothSecretsAndKeepsSpecialCharacters) {
 }
 
 TEST(ConfigLoaderTest, SlackOffWhenASecretIsUnsetOrEmpty) {
-  ConfigLoad unset = Load(kSlack, {{"TOKEN", "xoxb-secret-token"}});
+  ConfigLoad unset = LoadText(kSlack, {{"TOKEN", "xoxb-secret-token"}});
   ASSERT_TRUE(unset.config) << Errors(unset);
   EXPECT_FALSE(unset.config->slack.enabled);
   EXPECT_TRUE(unset.config->slack.bot_token.empty());
   EXPECT_TRUE(HasNotice(*unset.config, "slack: off (SIGN is not set)"));
 
-  ConfigLoad empty = Load(kSlack, {{"SIGN", "s3cr3t-value"}, {"TOKEN", ""}});
+  ConfigLoad empty = LoadText(kSlack, {{"SIGN", "s3cr3t-value"}, {"TOKEN", ""}});
   ASSERT_TRUE(empty.config) << Errors(empty);
   EXPECT_FALSE(empty.config->slack.enabled);
   EXPECT_TRUE(HasNotice(*empty.config, "slack: off (TOKEN"));
@@ -203,7 +203,7 @@ TEST(ConfigLoaderTest, DingTalkIsOnWithBothSecretsAndReadsItsSettings) {
   window_ms: 60000
   pace_ms: 50
 )";
-  ConfigLoad on = Load(kDingTalk, {{"DT_KEY", "dingkey"}, {"DT_SECRET", "dingsecret"}});
+  ConfigLoad on = LoadText(kDingTalk, {{"DT_KEY", "dingkey"}, {"DT_SECRET", "dingsecret"}});
   ASSERT_TRUE(on.config) << Errors(on);
   const DingTalkConfig& d = on.config->dingtalk;
   EXPECT_TRUE(d.enabled);
@@ -214,14 +214,14 @@ TEST(ConfigLoaderTest, DingTalkIsOnWithBothSecretsAndReadsItsSettings) {
   EXPECT_EQ(d.window_ms, 60000);
   EXPECT_EQ(d.pace_ms, 50);
 
-  ConfigLoad off = Load(kDingTalk, {{"DT_KEY", "dingkey"}});
+  ConfigLoad off = LoadText(kDingTalk, {{"DT_KEY", "dingkey"}});
   ASSERT_TRUE(off.config) << Errors(off);
   EXPECT_FALSE(off.config->dingtalk.enabled);
   EXPECT_TRUE(off.config->dingtalk.app_key.empty());
   EXPECT_TRUE(HasNotice(*off.config, "dingtalk: off (DT_SECRET is not set)"));
 
-  ConfigLoad bad =
-      Load("dingtalk: {app_key: k, app_secret: s, session_webhook_hosts: [\"https://x/\"], window_ms: 5}\n");
+  ConfigLoad bad = LoadText(
+      "dingtalk: {app_key: k, app_secret: s, session_webhook_hosts: [\"https://x/\"], window_ms: 5}\n");
   EXPECT_FALSE(bad.config);
   EXPECT_NE(Errors(bad).find("dingtalk.session_webhook_hosts[0]"), std::string::npos) << Errors(bad);
   EXPECT_NE(Errors(bad).find("dingtalk.window_ms"), std::string::npos) << Errors(bad);
@@ -246,13 +246,13 @@ wecom:
       key: ${ROBOT}
 )";
   const std::string aes = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
-  ConfigLoad on = Load(kWeCom, {{"CORP", "wx1"},
-                                {"SECRET", "s"},
-                                {"TOKEN", "t"},
-                                {"AES", aes},
-                                {"BOT_TOKEN", "bt"},
-                                {"BOT_AES", aes},
-                                {"ROBOT", "rk"}});
+  ConfigLoad on = LoadText(kWeCom, {{"CORP", "wx1"},
+                                    {"SECRET", "s"},
+                                    {"TOKEN", "t"},
+                                    {"AES", aes},
+                                    {"BOT_TOKEN", "bt"},
+                                    {"BOT_AES", aes},
+                                    {"ROBOT", "rk"}});
   ASSERT_TRUE(on.config) << Errors(on);
   const WeComConfig& w = on.config->wecom;
   EXPECT_TRUE(w.app_enabled);
@@ -264,7 +264,7 @@ wecom:
   EXPECT_EQ(w.robot_keys, (std::map<std::string, std::vector<std::string>>{{"wr1", {"rk"}}}));
 
   // Only the smart bot's variables set: the app stays off, and says why; the robot's key is unset.
-  ConfigLoad bot_only = Load(kWeCom, {{"BOT_TOKEN", "bt"}, {"BOT_AES", aes}});
+  ConfigLoad bot_only = LoadText(kWeCom, {{"BOT_TOKEN", "bt"}, {"BOT_AES", aes}});
   ASSERT_TRUE(bot_only.config) << Errors(bot_only);
   EXPECT_FALSE(bot_only.config->wecom.app_enabled);
   EXPECT_TRUE(bot_only.config->wecom.bot_enabled);
@@ -272,64 +272,64 @@ wecom:
   EXPECT_TRUE(HasNotice(*bot_only.config, "wecom: no group robot for ops-cn (ROBOT is not set)"));
   EXPECT_TRUE(bot_only.config->wecom.robot_keys.empty());
   // The corp id set but not the app's secret: the app is off, and nothing of it is kept (the sender's sign).
-  ConfigLoad half = Load(kWeCom, {{"CORP", "wx1"}, {"BOT_TOKEN", "bt"}, {"BOT_AES", aes}});
+  ConfigLoad half = LoadText(kWeCom, {{"CORP", "wx1"}, {"BOT_TOKEN", "bt"}, {"BOT_AES", aes}});
   ASSERT_TRUE(half.config) << Errors(half);
   EXPECT_FALSE(half.config->wecom.app_enabled);
   EXPECT_TRUE(half.config->wecom.corp_id.empty());
 
   // A key that is not 43 letters and digits, and a robot for a chat without a wecom chatid, are errors;
   // the key itself is never echoed.
-  ConfigLoad bad = Load(kWeCom, {{"CORP", "wx1"},
-                                 {"SECRET", "s"},
-                                 {"TOKEN", "t"},
-                                 {"AES", "short+key"},
-                                 {"BOT_TOKEN", "bt"},
-                                 {"BOT_AES", aes},
-                                 {"ROBOT", "rk"}});
+  ConfigLoad bad = LoadText(kWeCom, {{"CORP", "wx1"},
+                                     {"SECRET", "s"},
+                                     {"TOKEN", "t"},
+                                     {"AES", "short+key"},
+                                     {"BOT_TOKEN", "bt"},
+                                     {"BOT_AES", aes},
+                                     {"ROBOT", "rk"}});
   EXPECT_FALSE(bad.config);
   EXPECT_NE(Errors(bad).find("wecom.aes_key"), std::string::npos) << Errors(bad);
   EXPECT_EQ(Errors(bad).find("short+key"), std::string::npos) << Errors(bad);
   ConfigLoad no_chat =
-      Load("chats:\n  - {id: plain, name: Plain}\nwecom:\n  robots:\n    - {chat: plain, key: k}\n");
+      LoadText("chats:\n  - {id: plain, name: Plain}\nwecom:\n  robots:\n    - {chat: plain, key: k}\n");
   EXPECT_FALSE(no_chat.config);
   EXPECT_NE(Errors(no_chat).find("wecom.robots[0].chat"), std::string::npos) << Errors(no_chat);
 }
 
 TEST(ConfigLoaderTest, WeComResponseUrlHostsDefaultToWeComsOwnAndTakeOnlyHostNames) {
-  ConfigLoad none = Load("wecom: {pace_ms: 50}\n");
+  ConfigLoad none = LoadText("wecom: {pace_ms: 50}\n");
   ASSERT_TRUE(none.config) << Errors(none);
   EXPECT_EQ(none.config->wecom.response_url_hosts, (std::vector<std::string>{"qyapi.weixin.qq.com"}));
 
-  ConfigLoad listed = Load("wecom: {response_url_hosts: [qyapi.weixin.qq.com, 127.0.0.1]}\n");
+  ConfigLoad listed = LoadText("wecom: {response_url_hosts: [qyapi.weixin.qq.com, 127.0.0.1]}\n");
   ASSERT_TRUE(listed.config) << Errors(listed);
   EXPECT_EQ(listed.config->wecom.response_url_hosts,
             (std::vector<std::string>{"qyapi.weixin.qq.com", "127.0.0.1"}));
 
-  ConfigLoad empty = Load("wecom: {response_url_hosts: []}\n");  // never reply by a response_url
+  ConfigLoad empty = LoadText("wecom: {response_url_hosts: []}\n");  // never reply by a response_url
   ASSERT_TRUE(empty.config) << Errors(empty);
   EXPECT_TRUE(empty.config->wecom.response_url_hosts.empty());
 
-  ConfigLoad bad = Load("wecom: {response_url_hosts: [\"https://qyapi.weixin.qq.com/\"]}\n");
+  ConfigLoad bad = LoadText("wecom: {response_url_hosts: [\"https://qyapi.weixin.qq.com/\"]}\n");
   EXPECT_FALSE(bad.config);
   EXPECT_NE(Errors(bad).find("wecom.response_url_hosts[0]"), std::string::npos) << Errors(bad);
   EXPECT_NE(Errors(bad).find("e.g. qyapi.weixin.qq.com"), std::string::npos) << Errors(bad);
 }
 
 TEST(ConfigLoaderTest, SlackResponseUrlHostsDefaultToSlacksOwnAndTakeOnlyHostNames) {
-  ConfigLoad none = Load("slack: {pace_ms: 50}\n");
+  ConfigLoad none = LoadText("slack: {pace_ms: 50}\n");
   ASSERT_TRUE(none.config) << Errors(none);
   EXPECT_EQ(none.config->slack.response_url_hosts, (std::vector<std::string>{"hooks.slack.com"}));
-  ConfigLoad listed = Load("slack: {response_url_hosts: [hooks.slack.com, 127.0.0.1]}\n");
+  ConfigLoad listed = LoadText("slack: {response_url_hosts: [hooks.slack.com, 127.0.0.1]}\n");
   ASSERT_TRUE(listed.config) << Errors(listed);
   EXPECT_EQ(listed.config->slack.response_url_hosts,
             (std::vector<std::string>{"hooks.slack.com", "127.0.0.1"}));
-  ConfigLoad bad = Load("slack: {response_url_hosts: [\"hooks.slack.com:443\"]}\n");
+  ConfigLoad bad = LoadText("slack: {response_url_hosts: [\"hooks.slack.com:443\"]}\n");
   EXPECT_FALSE(bad.config);
   EXPECT_NE(Errors(bad).find("slack.response_url_hosts[0]"), std::string::npos) << Errors(bad);
 }
 
 TEST(ConfigLoaderTest, OutboxLimitsAndSeveralRobotsForOneChat) {
-  ConfigLoad ok = Load(R"yaml(chats:
+  ConfigLoad ok = LoadText(R"yaml(chats:
   - {id: ops, name: Ops, wecom: wr1, dingtalk: cid1}
 wecom:
   robots:
@@ -355,7 +355,8 @@ outbox:
   EXPECT_EQ(limits.at("wecom_robot").burst, 2);
   EXPECT_EQ(limits.at("slack_channel").window_ms, 1000);  // untouched: the default
 
-  ConfigLoad bad = Load("outbox:\n  limits:\n    dingtalk_robot: 20 a minute\n    wecom_robots: 1 per 1s\n");
+  ConfigLoad bad =
+      LoadText("outbox:\n  limits:\n    dingtalk_robot: 20 a minute\n    wecom_robots: 1 per 1s\n");
   EXPECT_FALSE(bad.config);
   EXPECT_NE(Errors(bad).find("outbox.limits.dingtalk_robot: expected a limit like \"20 per 1m\""),
             std::string::npos)
@@ -365,7 +366,7 @@ outbox:
 
 TEST(ConfigLoaderTest, ValuesFromEnvironmentAreNeverEchoed) {
   const std::string leak = "Leaky/Value123";
-  ConfigLoad load = Load(R"yaml(bot:
+  ConfigLoad load = LoadText(R"yaml(bot:
   timezone: ${TZV}
   language: ${TZV}
 people:
@@ -376,7 +377,7 @@ slack:
   bot_token: ${TOKEN}
   api_base: ${TZV}
 )yaml",
-                         {{"TZV", leak}, {"TOKEN", "tok"}});
+                             {{"TZV", leak}, {"TOKEN", "tok"}});
   ASSERT_FALSE(load.config);
   EXPECT_NE(ErrorAt(load, "bot.timezone"), nullptr);
   EXPECT_NE(ErrorAt(load, "people[0].role"), nullptr);
@@ -387,7 +388,7 @@ slack:
 }
 
 TEST(ConfigLoaderTest, BadLiteralValuesAreQuoted) {
-  ConfigLoad load = Load("bot:\n  timezone: Mars/Base\n");
+  ConfigLoad load = LoadText("bot:\n  timezone: Mars/Base\n");
   ASSERT_FALSE(load.config);
   const ConfigError* e = ErrorAt(load, "bot.timezone");
   ASSERT_NE(e, nullptr) << Errors(load);
@@ -396,7 +397,7 @@ TEST(ConfigLoaderTest, BadLiteralValuesAreQuoted) {
 }
 
 TEST(ConfigLoaderTest, ErrorsCarryPathAndLine) {
-  ConfigLoad load = Load(R"yaml(people:
+  ConfigLoad load = LoadText(R"yaml(people:
   - id: alice
   - id: bob
     timezone: Nowhere/City
@@ -411,7 +412,7 @@ TEST(ConfigLoaderTest, ErrorsCarryPathAndLine) {
 }
 
 TEST(ConfigLoaderTest, UnknownKeysAreNamedWithSuggestion) {
-  ConfigLoad load = Load(R"yaml(people:
+  ConfigLoad load = LoadText(R"yaml(people:
   - id: alice
     rol: admin
 colour: blue
@@ -429,7 +430,7 @@ colour: blue
 }
 
 TEST(ConfigLoaderTest, DuplicateKeysAreErrors) {
-  ConfigLoad load = Load("bot:\n  name: a\n  language: en\n  name: b\n");
+  ConfigLoad load = LoadText("bot:\n  name: a\n  language: en\n  name: b\n");
   ASSERT_FALSE(load.config);
   const ConfigError* e = ErrorAt(load, "bot.name");
   ASSERT_NE(e, nullptr) << Errors(load);
@@ -438,7 +439,7 @@ TEST(ConfigLoaderTest, DuplicateKeysAreErrors) {
 }
 
 TEST(ConfigLoaderTest, WrongTypesAreErrors) {
-  ConfigLoad load = Load(R"yaml(bot:
+  ConfigLoad load = LoadText(R"yaml(bot:
   name: {first: a}
 people:
   id: alice
@@ -454,13 +455,13 @@ sla: [p1]
   ASSERT_NE(ErrorAt(load, "sla"), nullptr);
   EXPECT_NE(ErrorAt(load, "sla")->message.find("expected a map"), std::string::npos);
 
-  ConfigLoad top = Load("- a\n- b\n");
+  ConfigLoad top = LoadText("- a\n- b\n");
   ASSERT_FALSE(top.config);
   EXPECT_EQ(top.errors.size(), 1u);
 }
 
 TEST(ConfigLoaderTest, BadEnumValuesAreErrors) {
-  ConfigLoad load = Load(R"yaml(bot: {language: fr, log_level: loud}
+  ConfigLoad load = LoadText(R"yaml(bot: {language: fr, log_level: loud}
 store: {synchronous: sometimes}
 people:
   - {id: a, role: boss, language: de}
@@ -476,7 +477,7 @@ chats:
 }
 
 TEST(ConfigLoaderTest, HandlesAndIdsAreValidated) {
-  ConfigLoad load = Load(R"yaml(people:
+  ConfigLoad load = LoadText(R"yaml(people:
   - {id: "al ice"}
   - {id: "b@b"}
   - {id: carol, slack: C01NOPE, dingtalk: {mobile: "138-0000"}}
@@ -495,7 +496,7 @@ chats:
 }
 
 TEST(ConfigLoaderTest, DuplicateIdsAreErrors) {
-  ConfigLoad load = Load(R"yaml(people:
+  ConfigLoad load = LoadText(R"yaml(people:
   - id: alice
   - id: Alice
 teams:
@@ -514,7 +515,7 @@ chats:
 }
 
 TEST(ConfigLoaderTest, ReferencesMustBeDeclared) {
-  ConfigLoad load = Load(R"yaml(people: [{id: alice}]
+  ConfigLoad load = LoadText(R"yaml(people: [{id: alice}]
 teams:
   - {id: sre, members: [alice, ghost, alice]}
 chats: [{id: ops}]
@@ -534,7 +535,7 @@ assignment:
 }
 
 TEST(ConfigLoaderTest, AssignmentRuleShape) {
-  ConfigLoad load = Load(R"yaml(people: [{id: bob}]
+  ConfigLoad load = LoadText(R"yaml(people: [{id: bob}]
 teams: [{id: sre, members: [bob]}]
 assignment:
   - {when: {tag: db}, assign: bob, team: sre}
@@ -552,7 +553,7 @@ assignment:
 }
 
 TEST(ConfigLoaderTest, PartialSlaOverridesOnlyNamedPriorities) {
-  ConfigLoad load = Load("sla:\n  p2: {ack: 1h30m, resolve: 1d}\n  p4: {resolve: none}\n");
+  ConfigLoad load = LoadText("sla:\n  p2: {ack: 1h30m, resolve: 1d}\n  p4: {resolve: none}\n");
   ASSERT_TRUE(load.config) << Errors(load);
   const Config& c = *load.config;
   ASSERT_EQ(c.sla.size(), 4u);
@@ -565,7 +566,7 @@ TEST(ConfigLoaderTest, PartialSlaOverridesOnlyNamedPriorities) {
 
 TEST(ConfigLoaderTest, BadSlaEntriesAreErrors) {
   ConfigLoad load =
-      Load("sla:\n  p1: {ack: 5, resolve: -5m}\n  p5: {ack: 1m}\n  p3: {ack: 2d, resolve: 1h}\n");
+      LoadText("sla:\n  p1: {ack: 5, resolve: -5m}\n  p5: {ack: 1m}\n  p3: {ack: 2d, resolve: 1h}\n");
   ASSERT_FALSE(load.config);
   for (const char* path : {"sla.p1.ack", "sla.p1.resolve", "sla.p5", "sla.p3"}) {
     EXPECT_NE(ErrorAt(load, path), nullptr) << path << "\n" << Errors(load);
@@ -574,7 +575,7 @@ TEST(ConfigLoaderTest, BadSlaEntriesAreErrors) {
 }
 
 TEST(ConfigLoaderTest, SyntaxErrorIsOneErrorWithLine) {
-  ConfigLoad load = Load("bot:\n  name: a\npeople: [\n  {id: a\n");
+  ConfigLoad load = LoadText("bot:\n  name: a\npeople: [\n  {id: a\n");
   ASSERT_FALSE(load.config);
   ASSERT_EQ(load.errors.size(), 1u) << Errors(load);
   EXPECT_GT(load.errors[0].line, 0);
@@ -582,7 +583,7 @@ TEST(ConfigLoaderTest, SyntaxErrorIsOneErrorWithLine) {
 }
 
 TEST(ConfigLoaderTest, CollectsAllErrors) {
-  ConfigLoad load = Load(R"yaml(bot: {timezone: Mars/Base, language: fr}
+  ConfigLoad load = LoadText(R"yaml(bot: {timezone: Mars/Base, language: fr}
 people:
   - {id: a, role: boss}
   - {id: b, timezone: Nope/Nope}

@@ -19,7 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::int64_t kNow = 1700000000;
+constexpr std::int64_t kSyncNow = 1700000000;
 
 const char* kBase = R"(
 people:
@@ -66,7 +66,7 @@ class ConfigSyncTest : public ::testing::Test {
   }
 
   // Runs the sync in one transaction, as the Writer does.
-  SyncCounts Sync(const Config& config, std::int64_t now = kNow) {
+  SyncCounts Sync(const Config& config, std::int64_t now = kSyncNow) {
     conn_->Exec("BEGIN IMMEDIATE");
     SyncCounts counts = SyncConfigToStore(*conn_, config, now);
     conn_->ResetStatements();
@@ -116,7 +116,7 @@ TEST_F(ConfigSyncTest, DeclaredPeopleAndChatsAreInsertedWithAnAuditRowEach) {
   auto rows = store::AuditRepo(*conn_).ForEntity("person", alice.id);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].action, "config.sync");
-  EXPECT_EQ(rows[0].at, kNow);
+  EXPECT_EQ(rows[0].at, kSyncNow);
   EXPECT_EQ(rows[0].before, "");
   EXPECT_NE(rows[0].after.find("U0ALICE"), std::string::npos) << rows[0].after;
   EXPECT_EQ(AuditsFor("chat", chat->id), 1);
@@ -126,12 +126,12 @@ TEST_F(ConfigSyncTest, SameConfigAgainChangesNothing) {
   Config config = Parse(kBase);
   Sync(config);
   const std::int64_t audits = SyncAudits();
-  SyncCounts again = Sync(config, kNow + 60);
+  SyncCounts again = Sync(config, kSyncNow + 60);
   EXPECT_EQ(again.people_changed, 0);
   EXPECT_EQ(again.chats_changed, 0);
   EXPECT_EQ(SyncAudits(), audits);
   EXPECT_EQ(conn_->db()
-                .execAndGet("SELECT count(*) FROM people WHERE updated_at != " + std::to_string(kNow))
+                .execAndGet("SELECT count(*) FROM people WHERE updated_at != " + std::to_string(kSyncNow))
                 .getInt(),
             0);
 }
@@ -177,7 +177,7 @@ TEST_F(ConfigSyncTest, DeclaredHandleIsTakenFromAnotherRow) {
   met.name = "someone";
   met.slack_user_id = "U1";
   met.wecom_userid = "met.wecom";
-  const std::int64_t met_id = store::PersonRepo(*conn_).Insert(met, kNow - 100);
+  const std::int64_t met_id = store::PersonRepo(*conn_).Insert(met, kSyncNow - 100);
 
   SyncCounts counts = Sync(Parse(R"(
 people:
@@ -210,7 +210,7 @@ TEST_F(ConfigSyncTest, DeclaredChatIdIsTakenFromAnotherRow) {
   met.key = "slack:C1";
   met.name = "C1";
   met.slack_channel_id = "C1";
-  const std::int64_t met_id = store::ChatRepo(*conn_).Insert(met, kNow - 100);
+  const std::int64_t met_id = store::ChatRepo(*conn_).Insert(met, kSyncNow - 100);
 
   Sync(Parse(R"(
 chats:
@@ -247,7 +247,7 @@ TEST_F(ConfigSyncTest, RoleChangeInConfigUpdatesTheRow) {
   const std::int64_t bob_id = Person("bob").id;
   std::string changed = kBase;
   changed.replace(changed.find("role: member"), std::string("role: member").size(), "role: agent");
-  SyncCounts counts = Sync(Parse(changed), kNow + 10);
+  SyncCounts counts = Sync(Parse(changed), kSyncNow + 10);
   EXPECT_EQ(counts.people_changed, 1);
   EXPECT_EQ(counts.chats_changed, 0);
   store::PersonRow bob = Person("bob");
@@ -257,7 +257,7 @@ TEST_F(ConfigSyncTest, RoleChangeInConfigUpdatesTheRow) {
   ASSERT_EQ(audits.size(), 2u);
   EXPECT_NE(audits[1].before.find("\"member\""), std::string::npos) << audits[1].before;
   EXPECT_NE(audits[1].after.find("\"agent\""), std::string::npos) << audits[1].after;
-  EXPECT_EQ(audits[1].at, kNow + 10);
+  EXPECT_EQ(audits[1].at, kSyncNow + 10);
 }
 
 }  // namespace

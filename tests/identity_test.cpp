@@ -22,10 +22,10 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-constexpr EpochSeconds kStart = 1700000000;
+constexpr EpochSeconds kIdentityStart = 1700000000;
 
 // alice: admin, declared on Slack only; dora: agent, declared on WeCom; wang: admin on WeCom.
-const char* kConfig = R"(bot:
+const char* kIdentityConfig = R"(bot:
   log_level: warn
 people:
   - {id: alice, name: Alice, role: admin, slack: U0ALICE}
@@ -41,7 +41,7 @@ class IdentityTest : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("opsbot_identity_test_" + std::to_string(getpid()) + "_" +
                                         std::to_string(std::random_device{}()));
     fs::create_directories(dir_);
-    std::ofstream(dir_ / "opsbot.yaml") << kConfig;
+    std::ofstream(dir_ / "opsbot.yaml") << kIdentityConfig;
     AppOptions o;
     o.config_path = (dir_ / "opsbot.yaml").string();
     o.db_override = (dir_ / "opsbot.db").string();
@@ -99,7 +99,7 @@ class IdentityTest : public ::testing::Test {
   }
 
   fs::path dir_;
-  FakeClock clock_{kStart};
+  FakeClock clock_{kIdentityStart};
   std::unique_ptr<App> app_;
 };
 
@@ -176,7 +176,8 @@ TEST_F(IdentityTest, TicketsOfTheRowMadeForTheBoundAccountBecomeTheOwnersWithAHi
 
 TEST_F(IdentityTest, AnAssignmentMadeElsewherePingsTheAssigneeInTheTicketsChat) {
   // The chat "ops" has a WeCom group robot: opsbot can speak there on its own.
-  std::ofstream(dir_ / "opsbot.yaml") << kConfig << "wecom:\n  robots:\n    - {chat: ops, key: robot-key}\n";
+  std::ofstream(dir_ / "opsbot.yaml")
+      << kIdentityConfig << "wecom:\n  robots:\n    - {chat: ops, key: robot-key}\n";
   ASSERT_TRUE(app_->Reload().ok());
   ASSERT_EQ(SayInWeComGroup("wang.w", "ticket new disk full").outcome, Outcome::kOk);  // T-1, in ops
   const int queued = Count("SELECT count(*) FROM outbox");

@@ -17,12 +17,12 @@ using testing::FakeSlackAnswer;
 using ::testing::HasSubstr;
 using Kind = DeliveryResult::Kind;
 
-constexpr char kToken[] = "xoxb-test-token";
+constexpr char kBotToken[] = "xoxb-test-token";
 
 SlackSenderOptions Options(const FakeSlack& fake) {
   SlackSenderOptions o;
   o.api_base = fake.api_base();
-  o.bot_token = kToken;
+  o.bot_token = kBotToken;
   o.connect_timeout_ms = 1000;
   o.write_timeout_ms = 1000;
   o.read_timeout_ms = 300;
@@ -51,7 +51,7 @@ OutboundMessage Msg(std::string text, std::string channel = "C0OPS", std::string
 class SlackSenderTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(fake_.started()); }
-  FakeSlack fake_{FakeSlack::Options{kToken, 0, "", ""}};
+  FakeSlack fake_{FakeSlack::Options{kBotToken, 0, "", ""}};
 };
 
 TEST_F(SlackSenderTest, PostsTheRenderedMessage) {
@@ -63,7 +63,7 @@ TEST_F(SlackSenderTest, PostsTheRenderedMessage) {
   auto calls = fake_.calls();
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_EQ(calls[0].path, "/api/chat.postMessage");
-  EXPECT_EQ(calls[0].authorization, std::string("Bearer ") + kToken);
+  EXPECT_EQ(calls[0].authorization, std::string("Bearer ") + kBotToken);
   EXPECT_THAT(calls[0].content_type, HasSubstr("application/json"));
   EXPECT_EQ(calls[0].channel, "C0OPS");
   EXPECT_EQ(calls[0].text, "T-1 &lt;disk&gt; &amp; <@U0ALICE>");
@@ -148,7 +148,7 @@ TEST(SlackSenderNoServerTest, ConnectionRefusedIsRetriedAndNotDelivered) {
   }
   SlackSenderOptions o;
   o.api_base = "http://127.0.0.1:" + std::to_string(port) + "/api";
-  o.bot_token = kToken;
+  o.bot_token = kBotToken;
   o.connect_timeout_ms = 500;
   DeliveryResult r = MakeSender(o)->Send(Msg("hi"));
   EXPECT_EQ(r.kind, Kind::kRetry);
@@ -260,7 +260,7 @@ TEST(SlackSenderTlsTest, CertificatesAreVerified) {
        "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", key, "-out", cert},
       "", &out, &err);
   ASSERT_EQ(rc, 0) << err;
-  FakeSlack fake(FakeSlack::Options{kToken, 0, cert, key});
+  FakeSlack fake(FakeSlack::Options{kBotToken, 0, cert, key});
   ASSERT_TRUE(fake.started());
   ASSERT_EQ(fake.api_base().rfind("https://", 0), 0u);
 
@@ -278,7 +278,7 @@ TEST(SlackSenderTlsTest, CertificatesAreVerified) {
 
 TEST(SlackSenderCreateTest, RefusesBadOptions) {
   SlackSenderOptions o;
-  o.bot_token = kToken;
+  o.bot_token = kBotToken;
   for (const char* base : {"", "slack.com/api", "ftp://slack.com/api", "https://",
                            "https://u:p@slack.com/api", "https://slack.com/api?x=1"}) {
     o.api_base = base;
@@ -288,7 +288,7 @@ TEST(SlackSenderCreateTest, RefusesBadOptions) {
   EXPECT_TRUE(SlackSender::Create(o).ok());
   o.bot_token = "";
   EXPECT_FALSE(SlackSender::Create(o).ok());
-  o.bot_token = kToken;
+  o.bot_token = kBotToken;
   o.proxy.host = "proxy.example";
   EXPECT_FALSE(SlackSender::Create(o).ok());
   o.proxy.port = 3128;

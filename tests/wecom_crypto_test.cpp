@@ -14,9 +14,9 @@
 namespace opsbot {
 namespace {
 
-constexpr char kToken[] = "QDG6eK";
+constexpr char kVectorToken[] = "QDG6eK";
 constexpr char kAesKey[] = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
-constexpr char kCorpId[] = "wx5823bf96d3bd56c7";
+constexpr char kVectorCorpId[] = "wx5823bf96d3bd56c7";
 
 constexpr char kT2aEchostr[] =
     "P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==";
@@ -130,45 +130,45 @@ TEST(WeComCrypto, RefusesAKeyThatIsNot43Alphanumerics) {
 }
 
 TEST(WeComCrypto, VectorT2aGetVerification) {
-  EXPECT_EQ(WeComSignature(kToken, "1409659589", "263014780", kT2aEchostr),
+  EXPECT_EQ(WeComSignature(kVectorToken, "1409659589", "263014780", kT2aEchostr),
             "5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3");
-  EXPECT_EQ(VerifyWeComSignature(kToken, "1409659589", "263014780", kT2aEchostr,
+  EXPECT_EQ(VerifyWeComSignature(kVectorToken, "1409659589", "263014780", kT2aEchostr,
                                  "5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3"),
             SignatureCheck::kOk);
-  auto plain = WeComDecrypt(T2Key(), kT2aEchostr, kCorpId);
+  auto plain = WeComDecrypt(T2Key(), kT2aEchostr, kVectorCorpId);
   ASSERT_TRUE(plain.ok()) << plain.status().ToString();
   EXPECT_EQ(*plain, "1616140317555161061");
 }
 
 TEST(WeComCrypto, VectorT2bPostMessage) {
-  EXPECT_EQ(WeComSignature(kToken, "1409659813", "1372623149", kT2bEncrypt),
+  EXPECT_EQ(WeComSignature(kVectorToken, "1409659813", "1372623149", kT2bEncrypt),
             "477715d11cdb4164915debcba66cb864d751f3e6");
-  EXPECT_EQ(VerifyWeComSignature(kToken, "1409659813", "1372623149", kT2bEncrypt,
+  EXPECT_EQ(VerifyWeComSignature(kVectorToken, "1409659813", "1372623149", kT2bEncrypt,
                                  "477715d11cdb4164915debcba66cb864d751f3e6"),
             SignatureCheck::kOk);
-  auto plain = WeComDecrypt(T2Key(), kT2bEncrypt, kCorpId);
+  auto plain = WeComDecrypt(T2Key(), kT2bEncrypt, kVectorCorpId);
   ASSERT_TRUE(plain.ok()) << plain.status().ToString();
   EXPECT_EQ(*plain, kT2bMsg);
   EXPECT_EQ(plain->size(), 284u);
 }
 
 TEST(WeComCrypto, VectorT3EncryptsExactly) {
-  std::string enc = WeComEncrypt(T2Key(), "hello", kCorpId, "0123456789abcdef");
+  std::string enc = WeComEncrypt(T2Key(), "hello", kVectorCorpId, "0123456789abcdef");
   EXPECT_EQ(enc, kT3Encrypt);
-  EXPECT_EQ(WeComSignature(kToken, "1409659813", "1372623149", enc),
+  EXPECT_EQ(WeComSignature(kVectorToken, "1409659813", "1372623149", enc),
             "6963916188a9972dd57e779c6eb680b07cf4fa99");
-  auto plain = WeComDecrypt(T2Key(), enc, kCorpId);
+  auto plain = WeComDecrypt(T2Key(), enc, kVectorCorpId);
   ASSERT_TRUE(plain.ok()) << plain.status().ToString();
   EXPECT_EQ(*plain, "hello");
 }
 
 TEST(WeComCrypto, RandomIvRoundTripsAndDiffers) {
   const WeComKey key = T2Key();
-  std::string a = WeComEncrypt(key, kT2bMsg, kCorpId);
-  std::string b = WeComEncrypt(key, kT2bMsg, kCorpId);
+  std::string a = WeComEncrypt(key, kT2bMsg, kVectorCorpId);
+  std::string b = WeComEncrypt(key, kT2bMsg, kVectorCorpId);
   EXPECT_NE(a, b);
   for (const std::string& enc : {a, b}) {
-    auto plain = WeComDecrypt(key, enc, kCorpId);
+    auto plain = WeComDecrypt(key, enc, kVectorCorpId);
     ASSERT_TRUE(plain.ok()) << plain.status().ToString();
     EXPECT_EQ(*plain, kT2bMsg);
   }
@@ -183,7 +183,7 @@ TEST(WeComCrypto, RoundTripsEveryPadLengthAndTheSmartBotReceiveId) {
   const WeComKey key = T2Key();
   for (std::size_t n = 0; n <= 70; ++n) {  // content 20 + n bytes: every pad value 1..32 occurs
     std::string msg(n, static_cast<char>('a' + n % 26));
-    for (const char* id : {kCorpId, ""}) {
+    for (const char* id : {kVectorCorpId, ""}) {
       std::string enc = WeComEncrypt(key, msg, id, "ABCDEFGHIJKLMNOP");
       auto raw = Base64Decode(enc);
       ASSERT_TRUE(raw.has_value());
@@ -202,8 +202,8 @@ TEST(WeComCrypto, RoundTripsEveryPadLengthAndTheSmartBotReceiveId) {
 }
 
 TEST(WeComCrypto, EncryptRefusesARandomPrefixThatIsNot16Bytes) {
-  EXPECT_EQ(WeComEncrypt(T2Key(), "hello", kCorpId, "0123456789abcde"), "");
-  EXPECT_EQ(WeComEncrypt(T2Key(), "hello", kCorpId, "0123456789abcdef0"), "");
+  EXPECT_EQ(WeComEncrypt(T2Key(), "hello", kVectorCorpId, "0123456789abcde"), "");
+  EXPECT_EQ(WeComEncrypt(T2Key(), "hello", kVectorCorpId, "0123456789abcdef0"), "");
 }
 
 TEST(WeComCrypto, TamperedCiphertextNeverYieldsTheOriginal) {
@@ -213,12 +213,12 @@ TEST(WeComCrypto, TamperedCiphertextNeverYieldsTheOriginal) {
   for (std::size_t i = 0; i + 3 < original.size(); ++i) {
     std::string t = original;
     t[i] = t[i] == 'A' ? 'B' : 'A';
-    auto r = WeComDecrypt(key, t, kCorpId);
+    auto r = WeComDecrypt(key, t, kVectorCorpId);
     EXPECT_TRUE(!r.ok() || r.value() != kT2bMsg) << "position " << i;
   }
   std::string t = kT3Encrypt;
   t[5] = t[5] == 'x' ? 'y' : 'x';
-  auto r = WeComDecrypt(key, t, kCorpId);
+  auto r = WeComDecrypt(key, t, kVectorCorpId);
   EXPECT_TRUE(!r.ok() || r.value() != "hello");
 }
 
@@ -226,7 +226,7 @@ TEST(WeComCrypto, WrongKeyFailsToDecrypt) {
   auto other = ParseEncodingAesKey("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG");
   ASSERT_TRUE(other.has_value());
   for (const char* enc : {kT2aEchostr, kT2bEncrypt, kT3Encrypt})
-    EXPECT_FALSE(WeComDecrypt(*other, enc, kCorpId).ok());
+    EXPECT_FALSE(WeComDecrypt(*other, enc, kVectorCorpId).ok());
 }
 
 TEST(WeComCrypto, WrongReceiveIdIsRefused) {
@@ -234,61 +234,63 @@ TEST(WeComCrypto, WrongReceiveIdIsRefused) {
   ExpectInvalid(WeComDecrypt(key, kT2bEncrypt, "wx5823bf96d3bd56c8"), "wrong receive id");
   ExpectInvalid(WeComDecrypt(key, kT2bEncrypt, ""), "wrong receive id");
   ExpectInvalid(WeComDecrypt(key, kT2bEncrypt, "wx5823bf96d3bd56c"), "wrong receive id");
-  ExpectInvalid(WeComDecrypt(key, kT2bEncrypt, std::string(kCorpId) + "7"), "wrong receive id");
-  ExpectInvalid(WeComDecrypt(key, WeComEncrypt(key, "hi", ""), kCorpId), "wrong receive id");
+  ExpectInvalid(WeComDecrypt(key, kT2bEncrypt, std::string(kVectorCorpId) + "7"), "wrong receive id");
+  ExpectInvalid(WeComDecrypt(key, WeComEncrypt(key, "hi", ""), kVectorCorpId), "wrong receive id");
 }
 
 TEST(WeComCrypto, BadPaddingIsRefused) {
   const WeComKey key = T2Key();
-  const std::string content = Content(5, "hello", kCorpId);  // 43 bytes; a good pad would be 21
+  const std::string content = Content(5, "hello", kVectorCorpId);  // 43 bytes; a good pad would be 21
   // Sanity: the well-padded version decrypts, so what follows fails for the pad alone.
-  auto good = WeComDecrypt(key, RawEncrypt(key, Pkcs7To32(content)), kCorpId);
+  auto good = WeComDecrypt(key, RawEncrypt(key, Pkcs7To32(content)), kVectorCorpId);
   ASSERT_TRUE(good.ok()) << good.status().ToString();
   EXPECT_EQ(*good, "hello");
 
   std::string zero = content + std::string(20, '\x15') + '\0';  // last byte 0
-  ExpectInvalid(WeComDecrypt(key, RawEncrypt(key, zero), kCorpId), "bad padding");
+  ExpectInvalid(WeComDecrypt(key, RawEncrypt(key, zero), kVectorCorpId), "bad padding");
   std::string big = content + std::string(21, '\x21');  // 33: above the 32 WeCom pads to
-  ExpectInvalid(WeComDecrypt(key, RawEncrypt(key, big), kCorpId), "bad padding");
+  ExpectInvalid(WeComDecrypt(key, RawEncrypt(key, big), kVectorCorpId), "bad padding");
   std::string mixed = content + std::string(21, '\x15');
   mixed[50] = '\x14';  // one byte inside the pad differs
-  ExpectInvalid(WeComDecrypt(key, RawEncrypt(key, mixed), kCorpId), "bad padding");
+  ExpectInvalid(WeComDecrypt(key, RawEncrypt(key, mixed), kVectorCorpId), "bad padding");
   std::string first = content + std::string(21, '\x15');
   first[43] = '\x16';  // the pad's first byte differs
-  ExpectInvalid(WeComDecrypt(key, RawEncrypt(key, first), kCorpId), "bad padding");
+  ExpectInvalid(WeComDecrypt(key, RawEncrypt(key, first), kVectorCorpId), "bad padding");
   std::string huge = content + std::string(21, '\xFF');
-  ExpectInvalid(WeComDecrypt(key, RawEncrypt(key, huge), kCorpId), "bad padding");
+  ExpectInvalid(WeComDecrypt(key, RawEncrypt(key, huge), kVectorCorpId), "bad padding");
 }
 
 TEST(WeComCrypto, TruncatedInputIsRefused) {
   const WeComKey key = T2Key();
   const std::string t2b = kT2bEncrypt;
-  ExpectInvalid(WeComDecrypt(key, t2b.substr(0, t2b.size() - 1), kCorpId), "not base64");
+  ExpectInvalid(WeComDecrypt(key, t2b.substr(0, t2b.size() - 1), kVectorCorpId), "not base64");
   // Four characters less is still base64, of 351 bytes.
-  ExpectInvalid(WeComDecrypt(key, t2b.substr(0, t2b.size() - 4), kCorpId), "not a whole number of blocks");
+  ExpectInvalid(WeComDecrypt(key, t2b.substr(0, t2b.size() - 4), kVectorCorpId),
+                "not a whole number of blocks");
   // Whole blocks cut off the end: the last block is now a middle one, so the pad is garbage.
   auto raw = Base64Decode(t2b);
   ASSERT_TRUE(raw.has_value());
   for (std::size_t cut : {16u, 32u, 48u}) {
-    auto r = WeComDecrypt(key, Base64Encode(raw->substr(0, raw->size() - cut)), kCorpId);
+    auto r = WeComDecrypt(key, Base64Encode(raw->substr(0, raw->size() - cut)), kVectorCorpId);
     EXPECT_FALSE(r.ok()) << cut;
   }
-  ExpectInvalid(WeComDecrypt(key, Base64Encode(raw->substr(0, raw->size() - 5)), kCorpId),
+  ExpectInvalid(WeComDecrypt(key, Base64Encode(raw->substr(0, raw->size() - 5)), kVectorCorpId),
                 "not a whole number of blocks");
-  ExpectInvalid(WeComDecrypt(key, Base64Encode(raw->substr(0, 16)), kCorpId), "too short");
-  ExpectInvalid(WeComDecrypt(key, Base64Encode(raw->substr(0, 1)), kCorpId), "not a whole number of blocks");
+  ExpectInvalid(WeComDecrypt(key, Base64Encode(raw->substr(0, 16)), kVectorCorpId), "too short");
+  ExpectInvalid(WeComDecrypt(key, Base64Encode(raw->substr(0, 1)), kVectorCorpId),
+                "not a whole number of blocks");
 }
 
 TEST(WeComCrypto, MessageLengthPastTheEndIsRefused) {
   const WeComKey key = T2Key();
   for (std::uint32_t len : {24u, 100u, 0x7FFFFFFFu, 0xFFFFFFFFu}) {  // 23 bytes follow the header
-    std::string plain = Pkcs7To32(Content(len, "hello", kCorpId));
-    ExpectInvalid(WeComDecrypt(key, RawEncrypt(key, plain), kCorpId), "length out of range");
+    std::string plain = Pkcs7To32(Content(len, "hello", kVectorCorpId));
+    ExpectInvalid(WeComDecrypt(key, RawEncrypt(key, plain), kVectorCorpId), "length out of range");
   }
   // Exactly what remains: msg is all of it and the receive id is "".
-  auto all = WeComDecrypt(key, RawEncrypt(key, Pkcs7To32(Content(23, "hello", kCorpId))), "");
+  auto all = WeComDecrypt(key, RawEncrypt(key, Pkcs7To32(Content(23, "hello", kVectorCorpId))), "");
   ASSERT_TRUE(all.ok()) << all.status().ToString();
-  EXPECT_EQ(*all, std::string("hello") + kCorpId);
+  EXPECT_EQ(*all, std::string("hello") + kVectorCorpId);
   // Fewer than 20 bytes before the pad: no room for the header.
   ExpectInvalid(WeComDecrypt(key, RawEncrypt(key, Pkcs7To32(std::string("0123456789abcdef\0\0\0", 19))), ""),
                 "length out of range");
@@ -297,50 +299,55 @@ TEST(WeComCrypto, MessageLengthPastTheEndIsRefused) {
 
 TEST(WeComCrypto, EmptyAndNonBase64InputIsRefused) {
   const WeComKey key = T2Key();
-  ExpectInvalid(WeComDecrypt(key, "", kCorpId), "empty");
-  ExpectInvalid(WeComDecrypt(key, "not base64!!", kCorpId), "not base64");
-  ExpectInvalid(WeComDecrypt(key, "P9nAzCzyDtyTWESH ep1vC5X9xho", kCorpId), "not base64");
+  ExpectInvalid(WeComDecrypt(key, "", kVectorCorpId), "empty");
+  ExpectInvalid(WeComDecrypt(key, "not base64!!", kVectorCorpId), "not base64");
+  ExpectInvalid(WeComDecrypt(key, "P9nAzCzyDtyTWESH ep1vC5X9xho", kVectorCorpId), "not base64");
   std::string urlsafe = kT2aEchostr;
   for (char& c : urlsafe)
     c = c == '+' ? '-' : c == '/' ? '_' : c;
-  ExpectInvalid(WeComDecrypt(key, urlsafe, kCorpId), "not base64");
+  ExpectInvalid(WeComDecrypt(key, urlsafe, kVectorCorpId), "not base64");
   std::string spaced = kT2aEchostr;
   for (char& c : spaced)
     c = c == '+' ? ' ' : c;  // '+' decoded as a space (§5.15)
-  ExpectInvalid(WeComDecrypt(key, spaced, kCorpId), "not base64");
+  ExpectInvalid(WeComDecrypt(key, spaced, kVectorCorpId), "not base64");
 }
 
 TEST(WeComCrypto, VerifySignatureClassifiesFailures) {
   const char* sig = "477715d11cdb4164915debcba66cb864d751f3e6";
   const char* ts = "1409659813";
   const char* nonce = "1372623149";
-  EXPECT_EQ(VerifyWeComSignature(kToken, ts, nonce, kT2bEncrypt, sig), SignatureCheck::kOk);
-  EXPECT_EQ(VerifyWeComSignature(kToken, ts, nonce, kT2bEncrypt, "477715D11CDB4164915DEBCBA66CB864D751F3E6"),
-            SignatureCheck::kOk);
+  EXPECT_EQ(VerifyWeComSignature(kVectorToken, ts, nonce, kT2bEncrypt, sig), SignatureCheck::kOk);
+  EXPECT_EQ(
+      VerifyWeComSignature(kVectorToken, ts, nonce, kT2bEncrypt, "477715D11CDB4164915DEBCBA66CB864D751F3E6"),
+      SignatureCheck::kOk);
 
-  EXPECT_EQ(VerifyWeComSignature(kToken, ts, nonce, kT2bEncrypt, ""), SignatureCheck::kMissing);
-  EXPECT_EQ(VerifyWeComSignature(kToken, "", nonce, kT2bEncrypt, sig), SignatureCheck::kMissing);
-  EXPECT_EQ(VerifyWeComSignature(kToken, ts, "", kT2bEncrypt, sig), SignatureCheck::kMissing);
-  EXPECT_EQ(VerifyWeComSignature(kToken, ts, nonce, "", sig), SignatureCheck::kMissing);
+  EXPECT_EQ(VerifyWeComSignature(kVectorToken, ts, nonce, kT2bEncrypt, ""), SignatureCheck::kMissing);
+  EXPECT_EQ(VerifyWeComSignature(kVectorToken, "", nonce, kT2bEncrypt, sig), SignatureCheck::kMissing);
+  EXPECT_EQ(VerifyWeComSignature(kVectorToken, ts, "", kT2bEncrypt, sig), SignatureCheck::kMissing);
+  EXPECT_EQ(VerifyWeComSignature(kVectorToken, ts, nonce, "", sig), SignatureCheck::kMissing);
 
   for (const char* bad : {"477715d11cdb4164915debcba66cb864d751f3e",    // 39
                           "477715d11cdb4164915debcba66cb864d751f3e60",  // 41
                           "477715d11cdb4164915debcba66cb864d751f3eg",   // not hex
                           "477715d11cdb4164915debcba66cb864d751f3e ",   // trailing space
                           "R3cV0RzbQWSRXevLpmy4ZNdR8+Y="}) {            // base64 of the same digest
-    EXPECT_EQ(VerifyWeComSignature(kToken, ts, nonce, kT2bEncrypt, bad), SignatureCheck::kMalformed) << bad;
+    EXPECT_EQ(VerifyWeComSignature(kVectorToken, ts, nonce, kT2bEncrypt, bad), SignatureCheck::kMalformed)
+        << bad;
   }
   for (const char* bad_ts : {"-1409659813", "1409659813.0", " 1409659813", "0x1", "9999999999999999999"})
-    EXPECT_EQ(VerifyWeComSignature(kToken, bad_ts, nonce, kT2bEncrypt, sig), SignatureCheck::kMalformed)
+    EXPECT_EQ(VerifyWeComSignature(kVectorToken, bad_ts, nonce, kT2bEncrypt, sig), SignatureCheck::kMalformed)
         << bad_ts;
 
   EXPECT_EQ(VerifyWeComSignature("QDG6eL", ts, nonce, kT2bEncrypt, sig), SignatureCheck::kMismatch);
   EXPECT_EQ(VerifyWeComSignature("", ts, nonce, kT2bEncrypt, sig), SignatureCheck::kMismatch);
-  EXPECT_EQ(VerifyWeComSignature(kToken, "1409659814", nonce, kT2bEncrypt, sig), SignatureCheck::kMismatch);
-  EXPECT_EQ(VerifyWeComSignature(kToken, ts, "1372623148", kT2bEncrypt, sig), SignatureCheck::kMismatch);
-  EXPECT_EQ(VerifyWeComSignature(kToken, ts, nonce, kT2aEchostr, sig), SignatureCheck::kMismatch);
-  EXPECT_EQ(VerifyWeComSignature(kToken, ts, nonce, kT2bEncrypt, "577715d11cdb4164915debcba66cb864d751f3e6"),
+  EXPECT_EQ(VerifyWeComSignature(kVectorToken, "1409659814", nonce, kT2bEncrypt, sig),
             SignatureCheck::kMismatch);
+  EXPECT_EQ(VerifyWeComSignature(kVectorToken, ts, "1372623148", kT2bEncrypt, sig),
+            SignatureCheck::kMismatch);
+  EXPECT_EQ(VerifyWeComSignature(kVectorToken, ts, nonce, kT2aEchostr, sig), SignatureCheck::kMismatch);
+  EXPECT_EQ(
+      VerifyWeComSignature(kVectorToken, ts, nonce, kT2bEncrypt, "577715d11cdb4164915debcba66cb864d751f3e6"),
+      SignatureCheck::kMismatch);
 }
 
 TEST(WeComCrypto, SignatureSortsBytewiseNotByPosition) {

@@ -18,8 +18,8 @@ namespace {
 using Kind = DeliveryResult::Kind;
 using Json = nlohmann::json;
 
-constexpr char kSecret[] = "app+secret/=&x";  // characters a query string must encode
-constexpr char kRobotKey[] = "robot-key-9f3a";
+constexpr char kAppSecret[] = "app+secret/=&x";  // characters a query string must encode
+constexpr char kSenderRobotKey[] = "robot-key-9f3a";
 constexpr char kGetToken[] = "/cgi-bin/gettoken";
 constexpr char kAppSend[] = "/cgi-bin/message/send";
 constexpr char kWebhook[] = "/cgi-bin/webhook/send";
@@ -67,7 +67,7 @@ class WeComSenderTest : public ::testing::Test {
     WeComSenderOptions o;
     o.api_base = Base();
     o.corp_id = [] { return std::string("corp1"); };
-    o.app_secret = [] { return std::string(kSecret); };
+    o.app_secret = [] { return std::string(kAppSecret); };
     o.agent_id = [] { return 1000002L; };
     o.robot_keys_for = [this](const std::string& chat) {
       return chat == "chat1" && !robot_key_.empty() ? std::vector<std::string>{robot_key_}
@@ -147,7 +147,7 @@ class WeComSenderTest : public ::testing::Test {
   httplib::Server server_;
   std::thread thread_;
   int port_ = 0;
-  std::string robot_key_ = kRobotKey;
+  std::string robot_key_ = kSenderRobotKey;
   std::mutex mu_;
   std::map<std::string, std::pair<int, std::string>> answers_;
   std::map<std::string, int> hang_ms_;
@@ -161,7 +161,7 @@ TEST_F(WeComSenderTest, AppMessageFetchesTheTokenOnceAndSendsTheTextToTheUser) {
   EXPECT_EQ(Paths(), (std::vector<std::string>{kGetToken, kAppSend}));
   Seen token = Last(kGetToken);
   EXPECT_EQ(Param(token, "corpid"), "corp1");
-  EXPECT_EQ(Param(token, "corpsecret"), kSecret);  // encoded on the way, decoded by the server
+  EXPECT_EQ(Param(token, "corpsecret"), kAppSecret);  // encoded on the way, decoded by the server
   Seen send = Last(kAppSend);
   EXPECT_EQ(Param(send, "access_token"), "tok-1");
   Json body = Json::parse(send.body);
@@ -252,7 +252,7 @@ TEST_F(WeComSenderTest, AResponseUrlCarriesTheReplyAndIsUsedOnlyOnce) {
   EXPECT_EQ(s.Send(again).kind, Kind::kDelivered);
   EXPECT_EQ(Paths(), (std::vector<std::string>{"/resp/1", kWebhook}));
   Seen hook = Last(kWebhook);
-  EXPECT_EQ(Param(hook, "key"), kRobotKey);
+  EXPECT_EQ(Param(hook, "key"), kSenderRobotKey);
   EXPECT_EQ(MarkdownOf(hook), "Closed.");
 }
 
@@ -296,7 +296,7 @@ TEST_F(WeComSenderTest, AResponseUrlThatRefusesIsNotOfferedAgainSoTheNextSendTak
   auto routes = s.Routes(ToGroup(true));
   ASSERT_EQ(routes.size(), 1u);
   EXPECT_EQ(routes.front().via, "robot");
-  EXPECT_EQ(routes.front().lane, "wecom:robot:" + LaneIdOf(kRobotKey));
+  EXPECT_EQ(routes.front().lane, "wecom:robot:" + LaneIdOf(kSenderRobotKey));
   EXPECT_EQ(s.Send(ToGroup(true)).kind, Kind::kDelivered);
   EXPECT_EQ(Paths(), (std::vector<std::string>{"/resp/1", kWebhook}));
 }
@@ -379,11 +379,11 @@ TEST_F(WeComSenderTest, NeitherTheRobotKeyNorTheAppSecretAppearsInAnError) {
   for (const DeliveryResult& r : results) {
     EXPECT_NE(r.kind, Kind::kDelivered);
     EXPECT_FALSE(r.error.empty());
-    EXPECT_EQ(r.error.find(kRobotKey), std::string::npos) << r.error;
+    EXPECT_EQ(r.error.find(kSenderRobotKey), std::string::npos) << r.error;
     EXPECT_EQ(r.error.find("app+secret"), std::string::npos) << r.error;
     EXPECT_EQ(r.error.find("app%2Bsecret"), std::string::npos) << r.error;
   }
-  EXPECT_EQ(Param(Last(kWebhook), "key"), kRobotKey);  // the key did go out, in the URL only
+  EXPECT_EQ(Param(Last(kWebhook), "key"), kSenderRobotKey);  // the key did go out, in the URL only
 }
 
 }  // namespace

@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::int64_t kMessageBodyLimit = 16 * 1024;
 constexpr std::size_t kMaxNameBytes = 128;
-constexpr std::size_t kMaxTextBytes = 8 * 1024;
+constexpr std::size_t kApiMaxTextBytes = 8 * 1024;
 
 // Checks `key` of `body`: a string, non-empty when required, at most `max` bytes. Records a field error.
 std::string StringField(JsonMember& member, std::string_view key, bool required, std::size_t max,
@@ -130,7 +130,7 @@ MessageRequest ParseMessageRequest(std::string_view body) {
   m.channel = Channel::kApi;
   m.user = StringField(members[0], kNames[0], true, kMaxNameBytes, errors);
   m.chat = StringField(members[1], kNames[1], false, kMaxNameBytes, errors);
-  m.text = StringField(members[2], kNames[2], true, kMaxTextBytes, errors);
+  m.text = StringField(members[2], kNames[2], true, kApiMaxTextBytes, errors);
   m.user_name = StringField(members[3], kNames[3], false, kMaxNameBytes, errors);
   if (!errors.empty()) {
     std::string names;

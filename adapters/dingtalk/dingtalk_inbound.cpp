@@ -8,8 +8,8 @@
 namespace opsbot {
 namespace {
 
-constexpr std::size_t kMaxIdBytes = 256;
-constexpr std::size_t kMaxTextBytes = 16 * 1024;
+constexpr std::size_t kDingTalkMaxIdBytes = 256;
+constexpr std::size_t kDingTalkMaxTextBytes = 16 * 1024;
 
 using Json = nlohmann::json;
 
@@ -17,7 +17,7 @@ using Json = nlohmann::json;
 using Field = JsonMember;
 
 // "" when absent or null; an error when present with another type or over `max` bytes.
-Result<std::string> Str(Field& f, const char* key, std::size_t max = kMaxIdBytes) {
+Result<std::string> Str(Field& f, const char* key, std::size_t max = kDingTalkMaxIdBytes) {
   if (f.state == Field::kAbsent || f.state == Field::kNull) return std::string();
   if (f.state == Field::kOther) return Status::Invalid(std::string("field '") + key + "' must be a string");
   if (f.value.size() > max) return Status::Invalid(std::string("field '") + key + "' is too long");
@@ -206,7 +206,7 @@ Result<DingTalkInbound> ParseDingTalkCallback(std::string_view json_body) {
       &nick,      &chatbot_user,      &in.robot_code,      &in.session_webhook};
   for (int i = 0; i < CallbackReader::kTopFields; ++i) {
     const bool webhook = outs[i] == &in.session_webhook;
-    auto v = Str(r.top[i], CallbackReader::kTopNames[i], webhook ? 2048 : kMaxIdBytes);
+    auto v = Str(r.top[i], CallbackReader::kTopNames[i], webhook ? 2048 : kDingTalkMaxIdBytes);
     if (!v.ok()) return v.status();
     *outs[i] = std::move(v).value();
   }
@@ -240,7 +240,7 @@ Result<DingTalkInbound> ParseDingTalkCallback(std::string_view json_body) {
   if (r.text_shape != CallbackReader::kObjectOrArray)
     return Status::Invalid("a text message needs a 'text' object");
   std::string content;
-  if (auto c = Str(r.content, "content", kMaxTextBytes); !c.ok()) {
+  if (auto c = Str(r.content, "content", kDingTalkMaxTextBytes); !c.ok()) {
     return c.status();
   } else {
     content = TrimAscii(*c);

@@ -11,7 +11,7 @@ namespace opsbot {
 namespace {
 
 constexpr std::int64_t kDingTalkBodyLimit = 64 * 1024;
-constexpr int kAnswerWithinMs = 2500;
+constexpr int kDingTalkAnswerWithinMs = 2500;
 
 void Refuse(httplib::Response& res, const std::string& why) {
   spdlog::warn("dingtalk: refused /dingtalk/callback ({})", why);
@@ -50,7 +50,7 @@ void Callback(const DingTalkRouteDeps& d, const httplib::Request& req, httplib::
     spdlog::warn(
         "dingtalk: a sessionWebhook off the allow-list was ignored (dingtalk.session_webhook_hosts)");
   }
-  m.answer_within_ms = kAnswerWithinMs;
+  m.answer_within_ms = kDingTalkAnswerWithinMs;
   Reply reply = d.handle(m);
   if (reply.outcome == Outcome::kError) return SendJson(res, 503, JsonError("unavailable", "try again"));
   if (reply.outcome == Outcome::kReplayed) return Refuse(res, "a signature already used for another message");

@@ -16,21 +16,12 @@ namespace {
 using Kind = DeliveryResult::Kind;
 using Json = nlohmann::json;
 
-DeliveryResult Delivery(Kind kind, std::string error, bool maybe_delivered = false) {
-  return DeliveryResult::Of(kind, std::move(error), maybe_delivered);
-}
-
 // "https://host:port/path?query" → ("https://host:port", "/path?query").
 std::pair<std::string, std::string> SplitUrl(const std::string& url) {
   auto scheme = url.find("://");
   auto slash = scheme == std::string::npos ? std::string::npos : url.find('/', scheme + 3);
   if (slash == std::string::npos) return {url, "/"};
   return {url.substr(0, slash), url.substr(slash)};
-}
-
-DeliveryResult FromTransport(httplib::Error e) {
-  bool sent = e == httplib::Error::Read || e == httplib::Error::Unknown;  // it may have been posted
-  return Delivery(Kind::kRetry, "transport_" + httplib::to_string(e), sent);
 }
 
 // A robot webhook's answer: {"errcode":0,"errmsg":"ok"}.
@@ -156,7 +147,7 @@ DeliveryResult DingTalkSender::PostWebhook(const std::string& url, const Outboun
   auto [base, path] = SplitUrl(url);
   auto res = Client(base)->Post(path.c_str(), body.dump(-1, ' ', false, Json::error_handler_t::replace),
                                 "application/json; charset=utf-8");
-  if (!res) return FromTransport(res.error());
+  if (!res) return TransportFailure(res.error());
   return FromErrcode(res->status, res->body);
 }
 
@@ -202,7 +193,7 @@ DeliveryResult DingTalkSender::PostOpenApi(const OutboundMessage& message) {
   }
   httplib::Headers headers = {{"x-acs-dingtalk-access-token", *token}};
   auto res = Client(o_.api_base)->Post(path.c_str(), headers, body.dump(), "application/json");
-  if (!res) return FromTransport(res.error());
+  if (!res) return TransportFailure(res.error());
   if (res->status == 200) return Delivery(Kind::kDelivered, "");
   Json j = Json::parse(res->body, nullptr, false);
   std::string code = j.is_object() && j.contains("code") && j["code"].is_string()

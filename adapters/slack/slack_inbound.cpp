@@ -16,7 +16,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t kMaxIdBytes = 255;          // ids, ts, event_id, trigger_id: Slack's are ~10–60 bytes
+constexpr std::size_t kSlackMaxIdBytes = 255;     // ids, ts, event_id, trigger_id: Slack's are ~10–60 bytes
 constexpr std::size_t kMaxChallengeBytes = 1024;  // Slack's challenge is ~50 bytes
 constexpr std::size_t kReasonBytes = 64;          // of a value quoted in ignore_reason
 
@@ -55,10 +55,6 @@ std::string BotUserId(const json& envelope) {
   return "";
 }
 
-bool IsIdChar(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
 // [begin, end) of the first `<@ID>` or `<@ID|label>` in `text` (with ID == `id`, or any ID when `id` is
 // empty); begin == npos when there is none. Linear: each '>' search stops at the next '<'.
 std::pair<std::size_t, std::size_t> FindUserMention(std::string_view text, std::string_view id) {
@@ -72,7 +68,7 @@ std::pair<std::size_t, std::size_t> FindUserMention(std::string_view text, std::
       std::string_view got = inside.substr(0, inside.find('|'));
       bool valid = !got.empty();
       for (char c : got)
-        valid = valid && IsIdChar(c);
+        valid = valid && IsSlackIdChar(c);
       if (valid && (id.empty() || got == id)) return {at, at + 2 + close + 1};
     }
     at = next == std::string_view::npos ? next : text.find("<@", next);
@@ -98,24 +94,25 @@ std::string CommandText(std::string_view raw, const std::string& bot_user, bool 
 }
 
 Result<SlackInbound> ParseEventCallback(const json& envelope) {
-  auto event_id = StringField(envelope, "event_id", kMaxIdBytes);
+  auto event_id = StringField(envelope, "event_id", kSlackMaxIdBytes);
   if (!event_id.ok()) return event_id.status();
   if (event_id->empty()) return Status::Invalid("event_callback without an event_id");
-  auto team = StringField(envelope, "team_id", kMaxIdBytes);
+  auto team = StringField(envelope, "team_id", kSlackMaxIdBytes);
   if (!team.ok()) return team.status();
   auto ev_it = envelope.find("event");
   if (ev_it == envelope.end() || !ev_it->is_object())
     return Status::Invalid("event_callback without an event object");
   const json& ev = *ev_it;
 
-  Result<std::string> type = StringField(ev, "type", kMaxIdBytes),
-                      bot_id = StringField(ev, "bot_id", kMaxIdBytes),
-                      subtype = StringField(ev, "subtype", kMaxIdBytes),
-                      user = StringField(ev, "user", kMaxIdBytes),
-                      channel = StringField(ev, "channel", kMaxIdBytes),
-                      channel_type = StringField(ev, "channel_type", kMaxIdBytes),
-                      ts = StringField(ev, "ts", kMaxIdBytes),
-                      thread_ts = StringField(ev, "thread_ts", kMaxIdBytes), text = StringField(ev, "text");
+  Result<std::string> type = StringField(ev, "type", kSlackMaxIdBytes),
+                      bot_id = StringField(ev, "bot_id", kSlackMaxIdBytes),
+                      subtype = StringField(ev, "subtype", kSlackMaxIdBytes),
+                      user = StringField(ev, "user", kSlackMaxIdBytes),
+                      channel = StringField(ev, "channel", kSlackMaxIdBytes),
+                      channel_type = StringField(ev, "channel_type", kSlackMaxIdBytes),
+                      ts = StringField(ev, "ts", kSlackMaxIdBytes),
+                      thread_ts = StringField(ev, "thread_ts", kSlackMaxIdBytes),
+                      text = StringField(ev, "text");
   for (const auto* r : {&type, &bot_id, &subtype, &user, &channel, &channel_type, &ts, &thread_ts, &text})
     if (!r->ok()) return Status::Invalid("event: " + r->status().message());
 
@@ -169,7 +166,7 @@ Result<SlackInbound> ParseSlackEvent(std::string_view json_body) {
   auto parsed = ParseJsonObject(json_body);
   if (!parsed.ok()) return parsed.status();
   const json& envelope = *parsed;
-  auto type = StringField(envelope, "type", kMaxIdBytes);
+  auto type = StringField(envelope, "type", kSlackMaxIdBytes);
   if (!type.ok()) return type.status();
   if (type->empty()) return Status::Invalid("no envelope 'type'");
   if (*type == "url_verification") {
@@ -207,7 +204,8 @@ Result<SlackInbound> ParseSlackCommand(std::string_view form_body) {
               trigger = f.trigger_id.value_or("");
   if (user.empty() || channel.empty()) return Status::Invalid("a slash command needs user_id and channel_id");
   if (trigger.empty()) return Status::Invalid("a slash command needs a trigger_id");
-  if (user.size() > kMaxIdBytes || channel.size() > kMaxIdBytes || trigger.size() > kMaxIdBytes)
+  if (user.size() > kSlackMaxIdBytes || channel.size() > kSlackMaxIdBytes ||
+      trigger.size() > kSlackMaxIdBytes)
     return Status::Invalid("an id is too long");
 
   SlackInbound in;

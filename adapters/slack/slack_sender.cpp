@@ -16,10 +16,6 @@ using Kind = DeliveryResult::Kind;
 constexpr std::size_t kMaxIdleClients = 8;
 constexpr long kMaxRetryAfterMs = 24L * 3600 * 1000;
 
-DeliveryResult Delivery(Kind kind, std::string error, bool maybe_delivered = false) {
-  return DeliveryResult::Of(kind, std::move(error), maybe_delivered);
-}
-
 // Retry-After in seconds (Slack's form) → milliseconds; nullopt for anything else (an HTTP date).
 std::optional<long> RetryAfterMs(std::string_view v) {
   while (!v.empty() && v.front() == ' ')

@@ -3,14 +3,10 @@
 namespace opsbot {
 namespace {
 
-bool IsIdChar(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
 bool IsId(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s)
-    if (!IsIdChar(c)) return false;
+    if (!IsSlackIdChar(c)) return false;
   return true;
 }
 

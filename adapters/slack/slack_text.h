@@ -18,6 +18,11 @@ namespace opsbot {
 std::size_t Utf8SequenceLength(std::string_view s, std::size_t i);
 bool IsValidUtf8(std::string_view s);
 
+// A character of a Slack id (U…, C…, T…, W…): an ASCII letter or digit.
+inline bool IsSlackIdChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
 // Slack message text → plain chat text: `<@U123>` and `<@U123|name>` → `@U123`; `<#C123|name>` → `#C123`;
 // `<!here>` (and `<!channel>`, `<!everyone>`, `<!subteam^S1|@team>`) → `@here` (`@channel`, ..., `@S1`);
 // `<https://x|label>` and `<mailto:a@b|a@b>` → the link itself; then `&lt; &gt; &amp;` are decoded — last,

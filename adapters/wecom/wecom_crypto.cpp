@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "bot/crypto.h"
+#include "bot/text.h"
 
 namespace opsbot {
 namespace {
@@ -38,10 +39,6 @@ int AlnumValue(char c) {  // the base64 value of [A-Za-z0-9]; -1 for anything el
 
 bool IsHex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-char ToLowerAscii(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 // AES-256-CBC over whole blocks with OpenSSL's padding off, IV = key[0..16). `in` must be a non-empty
@@ -128,8 +125,7 @@ SignatureCheck VerifyWeComSignature(std::string_view token, std::string_view tim
       !ParseDecimal(timestamp))
     return SignatureCheck::kMalformed;
   if (token.empty()) return SignatureCheck::kMismatch;
-  std::string given(msg_signature);
-  std::transform(given.begin(), given.end(), given.begin(), ToLowerAscii);
+  std::string given = ToLowerAscii(msg_signature);
   std::string expected = WeComSignature(token, timestamp, nonce, encrypt);
   return ConstantTimeEqual(expected, given) ? SignatureCheck::kOk : SignatureCheck::kMismatch;
 }

@@ -9,8 +9,8 @@
 namespace opsbot {
 namespace {
 
-constexpr std::size_t kMaxIdBytes = 256;
-constexpr std::size_t kMaxTextBytes = 16 * 1024;
+constexpr std::size_t kWeComMaxIdBytes = 256;
+constexpr std::size_t kWeComMaxTextBytes = 16 * 1024;
 constexpr std::size_t kMaxEnvelopeBytes = 64 * 1024;
 
 using Json = nlohmann::json;
@@ -27,14 +27,14 @@ Result<pugi::xml_node> XmlRoot(pugi::xml_document& doc, std::string_view body) {
 }
 
 // A child element's text (CDATA or not): "" when absent; an error over `max` bytes.
-Result<std::string> XmlText(pugi::xml_node root, const char* name, std::size_t max = kMaxIdBytes) {
+Result<std::string> XmlText(pugi::xml_node root, const char* name, std::size_t max = kWeComMaxIdBytes) {
   std::string s = root.child(name).text().as_string();
   if (s.size() > max) return Status::Invalid(std::string("<") + name + "> is too long");
   return s;
 }
 
 // A string member: "" when absent or null; an error when present with another type or over `max` bytes.
-Result<std::string> Str(const Json& j, const char* key, std::size_t max = kMaxIdBytes) {
+Result<std::string> Str(const Json& j, const char* key, std::size_t max = kWeComMaxIdBytes) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return std::string();
   if (!it->is_string()) return Status::Invalid(std::string("field '") + key + "' must be a string");
@@ -105,7 +105,7 @@ Result<WeComInbound> ParseWeComAppMessage(std::string_view xml) {
     in.ignore_reason = "a " + (msgtype.empty() ? std::string("typeless") : msgtype) + " message";
     return in;
   }
-  auto text = XmlText(*root, "Content", kMaxTextBytes);
+  auto text = XmlText(*root, "Content", kWeComMaxTextBytes);
   if (!text.ok()) return text.status();
   content = TrimAscii(*text);
   if (content.empty()) {
@@ -149,7 +149,7 @@ Result<WeComInbound> ParseWeComBotMessage(std::string_view json) {
   }
   auto text = j.find("text");
   if (text == j.end() || !text->is_object()) return Status::Invalid("a text message needs a 'text' object");
-  auto content = Str(*text, "content", kMaxTextBytes);
+  auto content = Str(*text, "content", kWeComMaxTextBytes);
   if (!content.ok()) return content.status();
   std::string command = StripLeadingMention(*content);
   if (command.empty()) {

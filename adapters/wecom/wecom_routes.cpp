@@ -15,7 +15,7 @@ namespace opsbot {
 namespace {
 
 constexpr std::int64_t kWeComBodyLimit = 64 * 1024;
-constexpr int kAnswerWithinMs = 4000;                // WeCom waits 5 s, then sends again
+constexpr int kWeComAnswerWithinMs = 4000;           // WeCom waits 5 s, then sends again
 constexpr EpochMillis kResponseUrlLifeMs = 3600000;  // the smart bot's response_url works for an hour
 constexpr std::uint64_t kWeComWindowSeconds = 3600;
 
@@ -117,7 +117,7 @@ void Receive(const WeComRouteDeps& d, Part part, const httplib::Request& req, ht
     // Not logged: the URL carries a one-use credential.
     spdlog::warn("wecom: a response_url off the allow-list was ignored (wecom.response_url_hosts)");
   }
-  m.answer_within_ms = kAnswerWithinMs;
+  m.answer_within_ms = kWeComAnswerWithinMs;
   Reply reply = d.handle(m);
   if (reply.outcome == Outcome::kError) return SendJson(res, 503, JsonError("unavailable", "try again"));
   if (reply.outcome == Outcome::kDuplicate)

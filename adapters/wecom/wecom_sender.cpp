@@ -19,10 +19,6 @@ using Json = nlohmann::json;
 
 constexpr EpochMillis kUnsaidUrlLifeMs = 7200000;  // a response_url with no expiry is remembered 2 h
 
-DeliveryResult Delivery(Kind kind, std::string error, bool maybe_delivered = false) {
-  return DeliveryResult::Of(kind, std::move(error), maybe_delivered);
-}
-
 std::unique_ptr<httplib::Client> Client(const WeComSenderOptions& o, const std::string& scheme_host_port) {
   return NewHttpClient(scheme_host_port, {o.timeout_ms, o.timeout_ms, o.timeout_ms, o.ca_cert_file, {}});
 }
@@ -43,12 +39,6 @@ std::optional<std::pair<std::string, std::string>> ResponseUrlParts(const std::s
   std::string path = end == std::string::npos ? "/" : url.substr(end);
   if (path.front() != '/') path = "/" + path;
   return std::make_pair(url.substr(0, start + authority.size()), path);
-}
-
-// The same transport classification as DingTalkSender's: after a read failure the request may have landed.
-DeliveryResult FromTransport(httplib::Error e) {
-  bool sent = e == httplib::Error::Read || e == httplib::Error::Unknown;
-  return Delivery(Kind::kRetry, "transport_" + httplib::to_string(e), sent);
 }
 
 bool IsFrequencyLimit(long code) {
@@ -98,7 +88,8 @@ bool IsKeyChar(char c) {
 // Markdown for a group: each mentioned person's "@key" as "<@userid>" (one pass, the longest key matching a
 // whole word), and " <@userid>" appended for a person with a userid whom the text does not name. A "<@" in
 // the text itself is defused.
-std::string WithMentions(const Reply& reply, const std::function<std::string(const std::string&)>& id_of) {
+std::string MarkdownWithMentions(const Reply& reply,
+                                 const std::function<std::string(const std::string&)>& id_of) {
   std::vector<std::pair<std::string, std::string>> people;  // key, userid
   for (const std::string& key : reply.mention) {
     std::string id = id_of && !key.empty() ? id_of(key) : "";
@@ -220,9 +211,9 @@ DeliveryResult WeComSender::PostResponseUrl(const OutboundMessage& message) {
     if (!used_response_urls_.emplace(url, forget_at).second) return Delivery(Kind::kGiveUp, "");
   }
   auto res = Client(o_, parts->first)
-                 ->Post(parts->second.c_str(), Markdown(WithMentions(message.reply, o_.wecom_id_of)),
+                 ->Post(parts->second.c_str(), Markdown(MarkdownWithMentions(message.reply, o_.wecom_id_of)),
                         "application/json; charset=utf-8");
-  DeliveryResult r = res ? FromAnswer(res->status, res->body) : FromTransport(res.error());
+  DeliveryResult r = res ? FromAnswer(res->status, res->body) : TransportFailure(res.error());
   if (!res && !r.maybe_delivered) {
     std::lock_guard lock(mu_);
     used_response_urls_.erase(url);  // it never reached WeCom: still good for a later message
@@ -237,9 +228,9 @@ DeliveryResult WeComSender::PostRobot(const OutboundMessage& message, const std:
   if (key.empty()) return Delivery(Kind::kGiveUp, "the chat's group robot is no longer configured");
   std::string path = "/cgi-bin/webhook/send?key=" + FormUrlEncode(key);
   auto res = Client(o_, o_.api_base)
-                 ->Post(path.c_str(), Markdown(WithMentions(message.reply, o_.wecom_id_of)),
+                 ->Post(path.c_str(), Markdown(MarkdownWithMentions(message.reply, o_.wecom_id_of)),
                         "application/json; charset=utf-8");
-  if (!res) return FromTransport(res.error());
+  if (!res) return TransportFailure(res.error());
   return FromAnswer(res->status, res->body);
 }
 
@@ -295,7 +286,7 @@ DeliveryResult WeComSender::PostAppMessage(const OutboundMessage& message) {
   auto res = Client(o_, o_.api_base)
                  ->Post(path.c_str(), body.dump(-1, ' ', false, Json::error_handler_t::replace),
                         "application/json; charset=utf-8");
-  if (!res) return FromTransport(res.error());
+  if (!res) return TransportFailure(res.error());
   Json answer;
   DeliveryResult r = FromAnswer(res->status, res->body, &answer);
   if (r.kind == Kind::kReauth) {

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "adapters/dingtalk/dingtalk_signature.h"
+#include "bot/clock.h"
 #include "tests/support/captures.h"
 #include "tests/support/digests.h"
 #include "tests/support/opsbot_server.h"
@@ -26,14 +27,8 @@ namespace {
 using ::testing::HasSubstr;
 using Json = nlohmann::json;
 
-const char* kKey = "dingappkey";
-const char* kSecret = "dingappsecret-for-tests";
-
-long long NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+const char* kDingTalkKey = "dingappkey";
+const char* kDingTalkSecret = "dingappsecret-for-tests";
 
 // A fake of DingTalk's robot endpoints: sessionWebhooks (/robot/sendBySession), the OpenAPI token and the
 // robot sends. Records every call; answers as a healthy DingTalk does — and, once LimitRobots is called, as
@@ -71,7 +66,7 @@ class FakeDingTalk {
     server_.Post("/v1.0/oauth2/accessToken", [this](const httplib::Request& req, httplib::Response& res) {
       Record(req);
       Json b = Json::parse(req.body, nullptr, false);
-      if (b.value("appKey", "") != kKey || b.value("appSecret", "") != kSecret) {
+      if (b.value("appKey", "") != kDingTalkKey || b.value("appSecret", "") != kDingTalkSecret) {
         res.status = 400;
         res.set_content(R"({"code":"invalidClientIdOrSecret"})", "application/json");
         return;
@@ -139,7 +134,7 @@ class FakeDingTalk {
   // answer.
   std::string Record(const httplib::Request& req) {
     std::lock_guard lock(mu_);
-    const long long now = NowMs();
+    const long long now = SystemClock().NowMillis();
     const std::string robot = req.path == "/robot/send" ? req.get_param_value("access_token") : "";
     std::string answer = "ok";
     int recent = 0;
@@ -172,8 +167,8 @@ class FakeDingTalk {
 std::string DingTalkConfig(const OpsbotEnv& env, const FakeDingTalk& fake, int pace_ms = 1) {
   std::string yaml = ServeConfig(env);
   for (auto [from, to] :
-       {std::pair<std::string, std::string>{R"(\$\{OPSBOT_DINGTALK_APP_KEY\})", kKey},
-        {R"(\$\{OPSBOT_DINGTALK_APP_SECRET\})", kSecret},
+       {std::pair<std::string, std::string>{R"(\$\{OPSBOT_DINGTALK_APP_KEY\})", kDingTalkKey},
+        {R"(\$\{OPSBOT_DINGTALK_APP_SECRET\})", kDingTalkSecret},
         {R"(\$\{OPSBOT_DINGTALK_ROBOT_OPS_CN\})", "robot-token"},
         {R"(\$\{OPSBOT_DINGTALK_ROBOT_OPS_CN_SECRET\})", "SECrobot"},
         {"api_base: https://api.dingtalk.com", "api_base: " + fake.base() + "\n  oapi_base: " + fake.base() +
@@ -196,14 +191,14 @@ Json Callback(const std::string& msg_id, const std::string& text, bool group, co
             {"senderNick", "张伟"},
             {"senderStaffId", "fake-staff-zhangwei"},
             {"chatbotUserId", "$:LWCP_v1:$bot"},
-            {"robotCode", kKey},
+            {"robotCode", kDingTalkKey},
             {"sessionWebhook", fake.base() + "/robot/sendBySession?session=s1"},
             {"sessionWebhookExpiredTime", webhook_expires}};
   return j;
 }
 
-httplib::Result PostSigned(const OpsbotServer& server, const std::string& body, const std::string& ts,
-                           const std::string& secret = kSecret) {
+httplib::Result PostDingTalkSigned(const OpsbotServer& server, const std::string& body, const std::string& ts,
+                                   const std::string& secret = kDingTalkSecret) {
   httplib::Headers h = {{"timestamp", ts}, {"sign", DingTalkSign(secret, ts)}};
   return server.Client()->Post("/dingtalk/callback", h, body, "application/json; charset=utf-8");
 }
@@ -215,8 +210,9 @@ TEST(DingTalkE2E, AGroupMessageInChineseCreatesATicketAndTheReplyPingsThroughThe
   OpsbotServer server(env);
   ASSERT_TRUE(server.started()) << server.error();
 
-  auto r = PostSigned(server, Callback("m1", "建单 磁盘满 p1 @张伟", true, fake, NowMs() + 3600000).dump(),
-                      std::to_string(NowMs()));
+  auto r = PostDingTalkSigned(
+      server, Callback("m1", "建单 磁盘满 p1 @张伟", true, fake, SystemClock().NowMillis() + 3600000).dump(),
+      std::to_string(SystemClock().NowMillis()));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   ASSERT_TRUE(fake.WaitForSends(1));
@@ -238,15 +234,16 @@ TEST(DingTalkE2E, ADirectMessageWithAnExpiredSessionWebhookIsAnsweredThroughTheO
   env.WriteConfig(DingTalkConfig(env, fake));
   OpsbotServer server(env);
   ASSERT_TRUE(server.started()) << server.error();
-  auto r = PostSigned(server, Callback("m2", "ticket new VPN down", false, fake, NowMs() - 1000).dump(),
-                      std::to_string(NowMs()));
+  auto r = PostDingTalkSigned(
+      server, Callback("m2", "ticket new VPN down", false, fake, SystemClock().NowMillis() - 1000).dump(),
+      std::to_string(SystemClock().NowMillis()));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   ASSERT_TRUE(fake.WaitForSends(1));
   auto sends = fake.Sends();
   EXPECT_EQ(sends[0].path, "/v1.0/robot/oToMessages/batchSend");
   EXPECT_EQ(sends[0].token, "tok-1");
-  EXPECT_EQ(sends[0].body["robotCode"], kKey);
+  EXPECT_EQ(sends[0].body["robotCode"], kDingTalkKey);
   EXPECT_EQ(sends[0].body["userIds"], Json::array({"fake-staff-zhangwei"}));
   Json param = Json::parse(sends[0].body["msgParam"].get<std::string>());
   EXPECT_THAT(param["text"].get<std::string>(), HasSubstr("T-1"));
@@ -259,13 +256,14 @@ TEST(DingTalkE2E, ForgedStaleReusedAndForeignCallbacksAreRefusedAndARedeliveryIs
   env.WriteConfig(DingTalkConfig(env, fake));
   OpsbotServer server(env);
   ASSERT_TRUE(server.started()) << server.error();
-  const std::string ts = std::to_string(NowMs());
-  std::string first = Callback("m3", "ticket new first", true, fake, NowMs() + 3600000).dump();
+  const std::string ts = std::to_string(SystemClock().NowMillis());
+  std::string first =
+      Callback("m3", "ticket new first", true, fake, SystemClock().NowMillis() + 3600000).dump();
 
-  auto r = PostSigned(server, first, ts, "another-secret");
+  auto r = PostDingTalkSigned(server, first, ts, "another-secret");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 401);  // wrong secret
-  r = PostSigned(server, first, std::to_string(NowMs() - 2 * 3600 * 1000));
+  r = PostDingTalkSigned(server, first, std::to_string(SystemClock().NowMillis() - 2 * 3600 * 1000));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 401);  // stale
   r = server.Client()->Post("/dingtalk/callback", first, "application/json");
@@ -273,25 +271,27 @@ TEST(DingTalkE2E, ForgedStaleReusedAndForeignCallbacksAreRefusedAndARedeliveryIs
   EXPECT_EQ(r->status, 401);  // no headers
   Json foreign = Json::parse(first);
   foreign["robotCode"] = "someone-else";
-  r = PostSigned(server, foreign.dump(), std::to_string(NowMs()));
+  r = PostDingTalkSigned(server, foreign.dump(), std::to_string(SystemClock().NowMillis()));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 401);  // another app's robot
 
-  r = PostSigned(server, first, ts);
+  r = PostDingTalkSigned(server, first, ts);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   // The same header pair again: with the same msgId a redelivery (dropped), with another body refused.
-  r = PostSigned(server, first, ts);
+  r = PostDingTalkSigned(server, first, ts);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
-  r = PostSigned(server, Callback("m4", "ticket new smuggled", true, fake, NowMs() + 3600000).dump(), ts);
+  r = PostDingTalkSigned(
+      server, Callback("m4", "ticket new smuggled", true, fake, SystemClock().NowMillis() + 3600000).dump(),
+      ts);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 401);
   // A redelivery under a fresh signature is dropped too.
-  r = PostSigned(server, first, std::to_string(NowMs() + 1));
+  r = PostDingTalkSigned(server, first, std::to_string(SystemClock().NowMillis() + 1));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
-  r = PostSigned(server, "{not json", std::to_string(NowMs() + 2));
+  r = PostDingTalkSigned(server, "{not json", std::to_string(SystemClock().NowMillis() + 2));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
 
@@ -314,11 +314,11 @@ TEST(DingTalkE2E, SendTooFastErrorsAndAHangStillDeliverEveryPingInOrderAtThePace
   for (int i = 1; i <= n; ++i) {
     // sessionWebhooks already expired, and each ticket is auto-assigned (a ping): the custom robot carries
     // it.
-    auto r = PostSigned(
-        server,
-        Callback("p" + std::to_string(i), "ticket new order-" + std::to_string(i), true, fake, NowMs() - 1)
-            .dump(),
-        std::to_string(NowMs() + i));
+    auto r = PostDingTalkSigned(server,
+                                Callback("p" + std::to_string(i), "ticket new order-" + std::to_string(i),
+                                         true, fake, SystemClock().NowMillis() - 1)
+                                    .dump(),
+                                std::to_string(SystemClock().NowMillis() + i));
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 200);
   }
@@ -377,7 +377,7 @@ TEST(DingTalkE2E,
   // out in a few digests that never come near the limit). Each sessionWebhook has already expired and each
   // ticket is auto-assigned (a ping), so the custom robot carries every reply.
   constexpr int n = 500, kAtOnce = 250, kPerSecond = 25;
-  const long long base = NowMs();
+  const long long base = SystemClock().NowMillis();
   const auto start = std::chrono::steady_clock::now();
   int failed = 0;
   for (int i = 1; i <= n; ++i) {
@@ -386,8 +386,8 @@ TEST(DingTalkE2E,
       server.ReadLog(
           static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(due - now).count()));
     const std::string id = "storm-" + std::to_string(i);
-    auto r = PostSigned(server, Callback(id, "ticket new " + id, true, fake, base - 1000).dump(),
-                        std::to_string(base + i));
+    auto r = PostDingTalkSigned(server, Callback(id, "ticket new " + id, true, fake, base - 1000).dump(),
+                                std::to_string(base + i));
     failed += !r || r->status != 200;
   }
   const double posted_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

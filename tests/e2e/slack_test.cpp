@@ -19,8 +19,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-const char* kSecret = "8f742231b10e8888abcd99yyyzzz85a5";
-const char* kToken = "xoxb-test-token";
+const char* kSlackSecret = "8f742231b10e8888abcd99yyyzzz85a5";
+const char* kSlackBotToken = "xoxb-test-token";
 
 // The demo config pointed at the fake Slack, with a fast pace for the test.
 std::string SlackConfig(const OpsbotEnv& env, const FakeSlack& fake, int pace_ms) {
@@ -34,13 +34,13 @@ std::string SlackConfig(const OpsbotEnv& env, const FakeSlack& fake, int pace_ms
 }
 
 std::vector<std::string> SlackEnv() {
-  return {std::string("OPSBOT_SLACK_SIGNING_SECRET=") + kSecret,
-          std::string("OPSBOT_SLACK_BOT_TOKEN=") + kToken};
+  return {std::string("OPSBOT_SLACK_SIGNING_SECRET=") + kSlackSecret,
+          std::string("OPSBOT_SLACK_BOT_TOKEN=") + kSlackBotToken};
 }
 
-httplib::Result PostSigned(const OpsbotServer& server, const std::string& path, const std::string& body,
-                           const std::string& content_type, long ts_offset = 0,
-                           const std::string& secret = kSecret) {
+httplib::Result PostSlackSigned(const OpsbotServer& server, const std::string& path, const std::string& body,
+                                const std::string& content_type, long ts_offset = 0,
+                                const std::string& secret = kSlackSecret) {
   std::string ts = std::to_string(std::time(nullptr) + ts_offset);
   httplib::Headers h = {{"X-Slack-Request-Timestamp", ts},
                         {"X-Slack-Signature", SlackSignature(secret, ts, body)}};
@@ -76,13 +76,14 @@ std::string SlashForm(const std::string& trigger, const std::string& text,
 }
 
 TEST(SlackE2E, SignedMentionAndSlashCommandCreateTicketsAndRepliesArrive) {
-  FakeSlack fake({kToken, 0, "", ""});
+  FakeSlack fake({kSlackBotToken, 0, "", ""});
   OpsbotEnv env;
   env.WriteConfig(SlackConfig(env, fake, 100));
   OpsbotServer server(env, SlackEnv());
   ASSERT_TRUE(server.started()) << server.error();
 
-  auto r = PostSigned(server, "/slack/events",
+  auto r =
+      PostSlackSigned(server, "/slack/events",
                       MentionEvent("Ev1", "ticket new Disk full on db-3 p1", "111.1"), "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
@@ -91,10 +92,10 @@ TEST(SlackE2E, SignedMentionAndSlashCommandCreateTicketsAndRepliesArrive) {
   EXPECT_EQ(calls[0].channel, "C0FAKEOPS");
   EXPECT_EQ(calls[0].thread_ts, "111.1");
   EXPECT_THAT(calls[0].text, HasSubstr("Created T-1 [P1]: Disk full on db-3"));
-  EXPECT_EQ(calls[0].authorization, std::string("Bearer ") + kToken);
+  EXPECT_EQ(calls[0].authorization, std::string("Bearer ") + kSlackBotToken);
 
-  r = PostSigned(server, "/slack/commands", SlashForm("trig1", "ticket+new+VPN+down+p2"),
-                 "application/x-www-form-urlencoded");
+  r = PostSlackSigned(server, "/slack/commands", SlashForm("trig1", "ticket+new+VPN+down+p2"),
+                      "application/x-www-form-urlencoded");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   auto body = BodyJson(r);
@@ -102,23 +103,24 @@ TEST(SlackE2E, SignedMentionAndSlashCommandCreateTicketsAndRepliesArrive) {
   EXPECT_THAT(body["text"].get<std::string>(), HasSubstr("Created T-2 [P2]: VPN down"));
 
   // The replay of the same signed slash command inside the window creates nothing.
-  r = PostSigned(server, "/slack/commands", SlashForm("trig1", "ticket+new+VPN+down+p2"),
-                 "application/x-www-form-urlencoded");
+  r = PostSlackSigned(server, "/slack/commands", SlashForm("trig1", "ticket+new+VPN+down+p2"),
+                      "application/x-www-form-urlencoded");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   // A redelivered event (same event_id, retry header) creates nothing either.
   std::string again = MentionEvent("Ev1", "ticket new Disk full on db-3 p1", "111.1");
   std::string ts = std::to_string(std::time(nullptr));
   httplib::Headers h = {{"X-Slack-Request-Timestamp", ts},
-                        {"X-Slack-Signature", SlackSignature(kSecret, ts, again)},
+                        {"X-Slack-Signature", SlackSignature(kSlackSecret, ts, again)},
                         {"X-Slack-Retry-Num", "1"},
                         {"X-Slack-Retry-Reason", "http_timeout"}};
   r = server.Client()->Post("/slack/events", h, again, "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   // Slack's mention picker sends <@U…>: it names the person with that Slack id.
-  r = PostSigned(server, "/slack/commands", SlashForm("trig2", "ticket+assign+T-1+%3C%40U0FAKEBOB%7Cbob%3E"),
-                 "application/x-www-form-urlencoded");
+  r = PostSlackSigned(server, "/slack/commands",
+                      SlashForm("trig2", "ticket+assign+T-1+%3C%40U0FAKEBOB%7Cbob%3E"),
+                      "application/x-www-form-urlencoded");
   ASSERT_TRUE(r);
   EXPECT_THAT(BodyJson(r)["text"].get<std::string>(), HasSubstr("T-1 is now assigned to"));
   EXPECT_EQ(server.Stop(), 0);
@@ -137,10 +139,10 @@ TEST(SlackE2E, ForgedStaleAndUnsignedRequestsAre401AndChangeNothing) {
   OpsbotServer server(env, SlackEnv());
   ASSERT_TRUE(server.started()) << server.error();
   std::string body = MentionEvent("Ev9", "ticket new forged", "1.1");
-  auto r = PostSigned(server, "/slack/events", body, "application/json", 0, "wrong-secret");
+  auto r = PostSlackSigned(server, "/slack/events", body, "application/json", 0, "wrong-secret");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 401);
-  r = PostSigned(server, "/slack/events", body, "application/json", -600);
+  r = PostSlackSigned(server, "/slack/events", body, "application/json", -600);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 401);
   r = server.Client()->Post("/slack/events", body, "application/json");
@@ -149,14 +151,14 @@ TEST(SlackE2E, ForgedStaleAndUnsignedRequestsAre401AndChangeNothing) {
   // Signed, then tampered with.
   std::string ts = std::to_string(std::time(nullptr));
   httplib::Headers h = {{"X-Slack-Request-Timestamp", ts},
-                        {"X-Slack-Signature", SlackSignature(kSecret, ts, body)}};
+                        {"X-Slack-Signature", SlackSignature(kSlackSecret, ts, body)}};
   std::string tampered = std::regex_replace(body, std::regex("forged"), "tampered");
   r = server.Client()->Post("/slack/events", h, tampered, "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 401);
   // url_verification answers the challenge only when signed.
   std::string challenge = R"({"token":"x","challenge":"c-123","type":"url_verification"})";
-  r = PostSigned(server, "/slack/events", challenge, "application/json");
+  r = PostSlackSigned(server, "/slack/events", challenge, "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(BodyJson(r)["challenge"], "c-123");
   EXPECT_THAT(server.process().ReadStderrUntil("mismatch signature", 2000), HasSubstr("slack: refused"));
@@ -165,7 +167,7 @@ TEST(SlackE2E, ForgedStaleAndUnsignedRequestsAre401AndChangeNothing) {
 }
 
 TEST(SlackE2E, EveryReplyArrivesInOrderAtThePaceThroughFailures) {
-  FakeSlack fake({kToken, 200, "", ""});
+  FakeSlack fake({kSlackBotToken, 200, "", ""});
   // 429, 5xx, ok:false retryable, a hang past the read timeout: each message still arrives.
   fake.Script({FakeSlackAnswer::RateLimited(1), FakeSlackAnswer::ServerError(503),
                FakeSlackAnswer::Error("internal_error"), FakeSlackAnswer::Hang(12000)});
@@ -175,10 +177,10 @@ TEST(SlackE2E, EveryReplyArrivesInOrderAtThePaceThroughFailures) {
   ASSERT_TRUE(server.started()) << server.error();
   const int n = 8;
   for (int i = 0; i < n; ++i) {
-    auto r = PostSigned(server, "/slack/events",
-                        MentionEvent("Ev" + std::to_string(i), "ticket new order " + std::to_string(i),
-                                     "1." + std::to_string(i)),
-                        "application/json");
+    auto r = PostSlackSigned(server, "/slack/events",
+                             MentionEvent("Ev" + std::to_string(i), "ticket new order " + std::to_string(i),
+                                          "1." + std::to_string(i)),
+                             "application/json");
     ASSERT_TRUE(r);
     ASSERT_EQ(r->status, 200);
   }
@@ -214,7 +216,7 @@ TEST(SlackE2E, EveryReplyArrivesInOrderAtThePaceThroughFailures) {
 }
 
 TEST(SlackE2E, KillNineWithMessagesPendingDeliversThemAfterRestart) {
-  FakeSlack fake({kToken, 0, "", ""});
+  FakeSlack fake({kSlackBotToken, 0, "", ""});
   fake.Script({FakeSlackAnswer::Hang(3000)});  // the first send is in flight when we kill
   OpsbotEnv env;
   env.WriteConfig(SlackConfig(env, fake, 300));
@@ -223,7 +225,8 @@ TEST(SlackE2E, KillNineWithMessagesPendingDeliversThemAfterRestart) {
     OpsbotServer server(env, SlackEnv());
     ASSERT_TRUE(server.started()) << server.error();
     for (int i = 0; i < n; ++i) {
-      auto r = PostSigned(server, "/slack/events",
+      auto r =
+          PostSlackSigned(server, "/slack/events",
                           MentionEvent("EvK" + std::to_string(i), "ticket new pending " + std::to_string(i),
                                        "2." + std::to_string(i)),
                           "application/json");
@@ -269,8 +272,8 @@ SlowSlash PostSlowSlash(const OpsbotEnv& env, const OpsbotServer& server, const 
   blocker.exec("BEGIN IMMEDIATE");
   auto start = std::chrono::steady_clock::now();
   SlowSlash slow{
-      PostSigned(server, "/slack/commands", SlashForm(trigger, "ticket+new+Slow+disk+p2", response_url),
-                 "application/x-www-form-urlencoded"),
+      PostSlackSigned(server, "/slack/commands", SlashForm(trigger, "ticket+new+Slow+disk+p2", response_url),
+                      "application/x-www-form-urlencoded"),
       {}};
   slow.took = std::chrono::steady_clock::now() - start;
   slow.calls_while_locked = fake.calls().size();
@@ -281,7 +284,7 @@ SlowSlash PostSlowSlash(const OpsbotEnv& env, const OpsbotServer& server, const 
 // A slash command whose commit cannot finish within Slack's 3 s is acknowledged in time with an empty 200;
 // its reply follows at response_url once the command has committed, exactly once.
 TEST(SlackE2E, ASlowSlashCommandIsAcknowledgedInTimeAndRepliesAtItsResponseUrl) {
-  FakeSlack fake({kToken, 0, "", ""});
+  FakeSlack fake({kSlackBotToken, 0, "", ""});
   OpsbotEnv env;
   env.WriteConfig(SlackConfig(env, fake, 100));
   OpsbotServer server(env, SlackEnv());
@@ -307,7 +310,7 @@ TEST(SlackE2E, ASlowSlashCommandIsAcknowledgedInTimeAndRepliesAtItsResponseUrl) 
 
 // A response_url off slack.response_url_hosts is never called: the late reply goes to the channel instead.
 TEST(SlackE2E, ASlowSlashCommandsResponseUrlOffTheListIsIgnoredAndTheReplyGoesToTheChannel) {
-  FakeSlack fake({kToken, 0, "", ""});
+  FakeSlack fake({kSlackBotToken, 0, "", ""});
   OpsbotEnv env;
   env.WriteConfig(SlackConfig(env, fake, 100));
   OpsbotServer server(env, SlackEnv());
@@ -330,14 +333,14 @@ TEST(SlackE2E, ASlowSlashCommandsResponseUrlOffTheListIsIgnoredAndTheReplyGoesTo
 
 // In time, the reply is in the HTTP response and nothing goes to response_url.
 TEST(SlackE2E, AFastSlashCommandAnswersInTheResponseOnly) {
-  FakeSlack fake({kToken, 0, "", ""});
+  FakeSlack fake({kSlackBotToken, 0, "", ""});
   OpsbotEnv env;
   env.WriteConfig(SlackConfig(env, fake, 100));
   OpsbotServer server(env, SlackEnv());
   ASSERT_TRUE(server.started()) << server.error();
-  auto r = PostSigned(server, "/slack/commands",
-                      SlashForm("fast1", "ticket+new+Fast+disk", fake.response_url("fast1")),
-                      "application/x-www-form-urlencoded");
+  auto r = PostSlackSigned(server, "/slack/commands",
+                           SlashForm("fast1", "ticket+new+Fast+disk", fake.response_url("fast1")),
+                           "application/x-www-form-urlencoded");
   ASSERT_TRUE(r);
   EXPECT_THAT(BodyJson(r)["text"].get<std::string>(), HasSubstr("Created T-1 [P3]: Fast disk"));
   EXPECT_EQ(server.Stop(), 0);
@@ -348,7 +351,7 @@ TEST(SlackE2E, AFastSlashCommandAnswersInTheResponseOnly) {
 // A Slack user the config does not name is a member, named by their Slack handle, answered in the language
 // of their Slack locale (users.info, asked once), with their time zone kept on the row.
 TEST(SlackE2E, AnUnknownSlackUserIsAnsweredInTheirLanguageAndNamedByTheirHandle) {
-  FakeSlack fake({kToken, 0, "", ""});
+  FakeSlack fake({kSlackBotToken, 0, "", ""});
   fake.AddUser("U0NEWLI", "lihua", "zh-CN", "Asia/Shanghai");
   OpsbotEnv env;
   env.WriteConfig(SlackConfig(env, fake, 1));
@@ -356,7 +359,8 @@ TEST(SlackE2E, AnUnknownSlackUserIsAnsweredInTheirLanguageAndNamedByTheirHandle)
   ASSERT_TRUE(server.started()) << server.error();
 
   // English words in an English chat: the reply is still in Chinese, the language of lihua's Slack.
-  auto r = PostSigned(server, "/slack/events",
+  auto r =
+      PostSlackSigned(server, "/slack/events",
                       MentionEvent("EvLi1", "ticket new Disk full", "200.1", "U0NEWLI"), "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
@@ -364,17 +368,17 @@ TEST(SlackE2E, AnUnknownSlackUserIsAnsweredInTheirLanguageAndNamedByTheirHandle)
   EXPECT_THAT(fake.delivered()[0].text, HasSubstr("已创建工单 T-1 [P3]"));
 
   // Known now: a slash command asks users.info no more, and is answered in Chinese too.
-  r = PostSigned(server, "/slack/commands",
-                 SlashForm("trigLi", "ticket+show+T-1", "http://127.0.0.1:1/x", "U0NEWLI"),
-                 "application/x-www-form-urlencoded");
+  r = PostSlackSigned(server, "/slack/commands",
+                      SlashForm("trigLi", "ticket+show+T-1", "http://127.0.0.1:1/x", "U0NEWLI"),
+                      "application/x-www-form-urlencoded");
   ASSERT_TRUE(r);
   EXPECT_THAT(BodyJson(r)["text"].get<std::string>(), HasSubstr("T-1"));
   EXPECT_THAT(BodyJson(r)["text"].get<std::string>(), HasSubstr("报告人"));
   EXPECT_EQ(fake.users_info_calls(), 1);
 
   // Someone users.info does not know is still a member, by their Slack id, in the chat's language.
-  r = PostSigned(server, "/slack/events", MentionEvent("EvX1", "ticket new Fan noise", "200.2", "U0GHOST"),
-                 "application/json");
+  r = PostSlackSigned(server, "/slack/events",
+                      MentionEvent("EvX1", "ticket new Fan noise", "200.2", "U0GHOST"), "application/json");
   ASSERT_TRUE(r);
   ASSERT_TRUE(fake.WaitForDelivered(2, 5000));
   EXPECT_THAT(fake.delivered()[1].text, HasSubstr("Created T-2 [P3]: Fan noise"));
@@ -396,11 +400,11 @@ TEST(SlackE2E, AReloadRotatesTheBotTokenAndTheSigningSecret) {
     std::string y = std::regex_replace(yaml, std::regex(R"(\$\{OPSBOT_SLACK_SIGNING_SECRET\})"), secret);
     return std::regex_replace(y, std::regex(R"(\$\{OPSBOT_SLACK_BOT_TOKEN\})"), token);
   };
-  env.WriteConfig(with(kSecret, "xoxb-old"));
+  env.WriteConfig(with(kSlackSecret, "xoxb-old"));
   OpsbotServer server(env, {});
   ASSERT_TRUE(server.started()) << server.error();
-  auto r = PostSigned(server, "/slack/events", MentionEvent("EvR1", "ticket new one", "300.1"),
-                      "application/json");
+  auto r = PostSlackSigned(server, "/slack/events", MentionEvent("EvR1", "ticket new one", "300.1"),
+                           "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   ASSERT_TRUE(fake.WaitForDelivered(1, 5000));
@@ -410,12 +414,12 @@ TEST(SlackE2E, AReloadRotatesTheBotTokenAndTheSigningSecret) {
   env.WriteConfig(with(new_secret, "xoxb-new"));
   server.process().Signal(SIGHUP);
   server.process().ReadStderrUntil("config reloaded");
-  r = PostSigned(server, "/slack/events", MentionEvent("EvR2", "ticket new two", "300.2"),
-                 "application/json");
+  r = PostSlackSigned(server, "/slack/events", MentionEvent("EvR2", "ticket new two", "300.2"),
+                      "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 401);  // the old secret no longer signs
-  r = PostSigned(server, "/slack/events", MentionEvent("EvR3", "ticket new three", "300.3"),
-                 "application/json", 0, new_secret);
+  r = PostSlackSigned(server, "/slack/events", MentionEvent("EvR3", "ticket new three", "300.3"),
+                      "application/json", 0, new_secret);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   ASSERT_TRUE(fake.WaitForDelivered(2, 5000));

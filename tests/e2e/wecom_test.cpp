@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "adapters/wecom/wecom_crypto.h"
+#include "bot/clock.h"
 #include "tests/support/captures.h"
 #include "tests/support/digests.h"
 #include "tests/support/opsbot_server.h"
@@ -30,21 +31,15 @@ using ::testing::Not;
 using Json = nlohmann::json;
 
 // The app's credentials are those of vector T2 (shared/protocols.md §4); the smart bot has its own.
-const char* kCorpId = "wx5823bf96d3bd56c7";
+const char* kWeComCorpId = "wx5823bf96d3bd56c7";
 const char* kAppToken = "QDG6eK";
 const char* kAppAesKey = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
 const char* kAppSecret = "wecom-app-secret-for-tests";
 const char* kBotToken = "bot-token-for-tests";
 const char* kBotAesKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
-const char* kRobotKey = "robot-key-ops-cn";
+const char* kWeComRobotKey = "robot-key-ops-cn";
 const char* kGroup = "wrFAKEopsCn0000000000000";  // the demo config's ops-cn chat
 constexpr long kPaceMs = 200;
-
-long long NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // A fake of WeCom's endpoints. Each POST path answers from its script (front first), then as a healthy WeCom:
 // "ok", an errcode like "45009", "http500", or "hang" (no answer for 6 s: past the sender's 5-s timeout).
@@ -61,7 +56,8 @@ class FakeWeCom {
   };
   FakeWeCom() {
     server_.Get("/cgi-bin/gettoken", [](const httplib::Request& req, httplib::Response& res) {
-      bool ok = req.get_param_value("corpid") == kCorpId && req.get_param_value("corpsecret") == kAppSecret;
+      bool ok =
+          req.get_param_value("corpid") == kWeComCorpId && req.get_param_value("corpsecret") == kAppSecret;
       res.set_content(ok ? R"({"errcode":0,"errmsg":"ok","access_token":"wtok-1","expires_in":7200})"
                          : R"({"errcode":40001,"errmsg":"invalid credential"})",
                       "application/json");
@@ -120,7 +116,7 @@ class FakeWeCom {
     std::string answer = "ok";
     {
       std::lock_guard lock(mu_);
-      const long long now = NowMs();
+      const long long now = SystemClock().NowMillis();
       std::string query =
           req.has_param("key") ? req.get_param_value("key") : req.get_param_value("access_token");
       const bool robot = req.path == "/cgi-bin/webhook/send";
@@ -171,13 +167,13 @@ class FakeWeCom {
 std::string WeComConfig(const OpsbotEnv& env, const FakeWeCom& fake) {
   std::string yaml = ServeConfig(env);
   for (auto [from, to] :
-       {std::pair<std::string, std::string>{R"(\$\{OPSBOT_WECOM_CORP_ID\})", kCorpId},
+       {std::pair<std::string, std::string>{R"(\$\{OPSBOT_WECOM_CORP_ID\})", kWeComCorpId},
         {R"(\$\{OPSBOT_WECOM_SECRET\})", kAppSecret},
         {R"(\$\{OPSBOT_WECOM_TOKEN\})", kAppToken},
         {R"(\$\{OPSBOT_WECOM_AES_KEY\})", kAppAesKey},
         {R"(\$\{OPSBOT_WECOM_BOT_TOKEN\})", kBotToken},
         {R"(\$\{OPSBOT_WECOM_BOT_AES_KEY\})", kBotAesKey},
-        {R"(\$\{OPSBOT_WECOM_ROBOT_OPS_CN\})", kRobotKey},
+        {R"(\$\{OPSBOT_WECOM_ROBOT_OPS_CN\})", kWeComRobotKey},
         {"api_base: https://qyapi.weixin.qq.com",
          "api_base: " + fake.base() + "\n  pace_ms: " + std::to_string(kPaceMs)},
         {R"(response_url_hosts: \[qyapi\.weixin\.qq\.com\])", "response_url_hosts: [127.0.0.1]"}}) {
@@ -190,7 +186,7 @@ std::string WeComConfig(const OpsbotEnv& env, const FakeWeCom& fake) {
 
 // The query string WeCom adds to a callback, signing `encrypt` with `token`.
 std::string SignedQuery(const std::string& token, const std::string& encrypt, const std::string& nonce) {
-  std::string ts = std::to_string(NowMs() / 1000);
+  std::string ts = std::to_string(SystemClock().NowMillis() / 1000);
   return "?msg_signature=" + WeComSignature(token, ts, nonce, encrypt) + "&timestamp=" + ts +
          "&nonce=" + nonce;
 }
@@ -201,15 +197,15 @@ std::string PercentEncode(const std::string& s) {
 
 // The app's callback: the message XML encrypted for `receive_id` inside the outer envelope.
 httplib::Result PostApp(const OpsbotServer& server, const std::string& msg_id, const std::string& text,
-                        const std::string& receive_id = kCorpId, const std::string& token = kAppToken,
+                        const std::string& receive_id = kWeComCorpId, const std::string& token = kAppToken,
                         const std::string& from = "fake.zhangwei") {
-  std::string xml = "<xml><ToUserName><![CDATA[" + std::string(kCorpId) +
+  std::string xml = "<xml><ToUserName><![CDATA[" + std::string(kWeComCorpId) +
                     "]]></ToUserName><FromUserName><![CDATA[" + from + "]]></FromUserName><CreateTime>" +
-                    std::to_string(NowMs() / 1000) +
+                    std::to_string(SystemClock().NowMillis() / 1000) +
                     "</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[" + text +
                     "]]></Content><MsgId>" + msg_id + "</MsgId><AgentID>1000002</AgentID></xml>";
   std::string encrypt = WeComEncrypt(*ParseEncodingAesKey(kAppAesKey), xml, receive_id);
-  std::string body = "<xml><ToUserName><![CDATA[" + std::string(kCorpId) +
+  std::string body = "<xml><ToUserName><![CDATA[" + std::string(kWeComCorpId) +
                      "]]></ToUserName><Encrypt><![CDATA[" + encrypt +
                      "]]></Encrypt><AgentID><![CDATA[1000002]]></AgentID></xml>";
   return server.Client()->Post(("/wecom/callback" + SignedQuery(token, encrypt, msg_id)).c_str(), body,
@@ -255,7 +251,7 @@ TEST_F(WeComE2E, TheAppsUrlCheckAnswersTheBareDecryptedEchostr) {
                                    "&nonce=263014780&echostr=" + PercentEncode(echostr))
                                       .c_str());
   };
-  const std::string now = std::to_string(NowMs() / 1000);
+  const std::string now = std::to_string(SystemClock().NowMillis() / 1000);
   auto r = get(now, WeComSignature(kAppToken, now, "263014780", echostr));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
@@ -287,7 +283,7 @@ TEST_F(WeComE2E, ADirectMessageInChineseCreatesATicketAndTheAppAnswersTheSender)
   r = PostApp(*server_, "4561255354251345929", "建单 VPN 断了 p2");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
-  r = PostApp(*server_, "2", "ticket new forged", kCorpId, "another-token");
+  r = PostApp(*server_, "2", "ticket new forged", kWeComCorpId, "another-token");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 401);
   r = PostApp(*server_, "3", "ticket new for another corp", "wx0000000000000000");
@@ -304,7 +300,7 @@ TEST_F(WeComE2E, ADirectMessageInChineseCreatesATicketAndTheAppAnswersTheSender)
 }
 
 TEST_F(WeComE2E, SomeoneTheConfigDoesNotKnowIsAMemberNamedByTheirUseridAndAnsweredInChinese) {
-  auto r = PostApp(*server_, "900", "ticket new 数据库慢", kCorpId, kAppToken, "wang.xiaoer");
+  auto r = PostApp(*server_, "900", "ticket new 数据库慢", kWeComCorpId, kAppToken, "wang.xiaoer");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   ASSERT_TRUE(fake_.WaitForOk("/cgi-bin/message/send", 1));
@@ -312,7 +308,7 @@ TEST_F(WeComE2E, SomeoneTheConfigDoesNotKnowIsAMemberNamedByTheirUseridAndAnswer
   EXPECT_EQ(sends[0].body["touser"], "wang.xiaoer");
   EXPECT_THAT(sends[0].body["text"]["content"].get<std::string>(), HasSubstr("已创建工单 T-1"));
   // A member may not do what needs an agent: refused, in Chinese, and nothing changes.
-  r = PostApp(*server_, "901", "ticket assign T-1 @bob", kCorpId, kAppToken, "wang.xiaoer");
+  r = PostApp(*server_, "901", "ticket assign T-1 @bob", kWeComCorpId, kAppToken, "wang.xiaoer");
   ASSERT_TRUE(r);
   ASSERT_TRUE(fake_.WaitForOk("/cgi-bin/message/send", 2));
   EXPECT_THAT(fake_.Calls("/cgi-bin/message/send")[1].body["text"]["content"].get<std::string>(),
@@ -334,7 +330,7 @@ TEST_F(WeComE2E, InAGroupAPingGoesThroughTheRobotAndAnAnswerThroughItsResponseUr
   EXPECT_EQ(r->status, 200);
   ASSERT_TRUE(fake_.WaitForOk("/cgi-bin/webhook/send", 1));
   auto robot = fake_.Calls("/cgi-bin/webhook/send");
-  EXPECT_EQ(robot[0].query, kRobotKey);
+  EXPECT_EQ(robot[0].query, kWeComRobotKey);
   std::string content = robot[0].body["markdown"]["content"];
   EXPECT_THAT(content, HasSubstr("T-1"));
   EXPECT_THAT(content, HasSubstr("<@fake.zhangwei>"));
@@ -425,8 +421,8 @@ class WeComTwoRobotsE2E : public ::testing::Test {
     // A second robot for the chat: the same chat named again with another key.
     for (auto [from, to] :
          {std::pair<std::string, std::string>{
-              "key: " + std::string(kRobotKey) + "[^\n]*",
-              "key: " + std::string(kRobotKey) + "\n    - chat: ops-cn\n      key: " + kRobotKey2},
+              "key: " + std::string(kWeComRobotKey) + "[^\n]*",
+              "key: " + std::string(kWeComRobotKey) + "\n    - chat: ops-cn\n      key: " + kRobotKey2},
           {"pace_ms: " + std::to_string(kPaceMs), "pace_ms: 1"}}) {
       std::string next = std::regex_replace(yaml, std::regex(from), to);
       ASSERT_NE(next, yaml) << "the config has no " << from;
@@ -546,13 +542,13 @@ TEST_F(WeComTwoRobotsE2E, ABurstOfPingsIsSharedByTheChatsTwoRobotsNeitherOverIts
     EXPECT_LE(most[key], kCount) << key;
   }
   // Shared: each robot carried about half (the one with more budget left takes the next message).
-  const std::size_t a = robots[kRobotKey].size(), b = robots[kRobotKey2].size();
+  const std::size_t a = robots[kWeComRobotKey].size(), b = robots[kRobotKey2].size();
   EXPECT_GE(std::min(a, b) * 3, std::max(a, b) * 2) << a << " and " << b;
   const int digests = ExpectEveryNoticeInOrderWithItsPing(n);
   std::printf(
       "two robots: %d pings delivered in %.1f s by %zu + %zu messages (%d digests); at most %d and %d in "
       "one %ld-ms window\n",
-      n, seconds, a, b, digests, most[kRobotKey], most[kRobotKey2], kWindowMs);
+      n, seconds, a, b, digests, most[kWeComRobotKey], most[kRobotKey2], kWindowMs);
 }
 
 class WeComOneRobotBrokenE2E : public WeComTwoRobotsE2E {
@@ -570,7 +566,7 @@ class WeComOneRobotBrokenE2E : public WeComTwoRobotsE2E {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     EXPECT_EQ(env_.Count("SELECT count(*) FROM outbox WHERE state = 'dead'"), 0);
     auto robots = ByRobot();
-    const std::vector<FakeWeCom::Call>& good = robots[kRobotKey];
+    const std::vector<FakeWeCom::Call>& good = robots[kWeComRobotKey];
     const std::vector<FakeWeCom::Call>& bad = robots[kRobotKey2];
     std::vector<long long> times;
     for (const FakeWeCom::Call& c : good) {
