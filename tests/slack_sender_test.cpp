@@ -38,7 +38,7 @@ std::unique_ptr<SlackSender> MakeSender(const SlackSenderOptions& o) {
   return s.ok() ? std::move(*s) : nullptr;
 }
 
-OutboundMessage Msg(std::string text, std::string channel = "C0OPS", std::string thread = "") {
+OutboundMessage SlackMessage(std::string text, std::string channel = "C0OPS", std::string thread = "") {
   OutboundMessage m;
   m.platform = "slack";
   m.destination = "slack:" + channel;
@@ -56,7 +56,7 @@ class SlackSenderTest : public ::testing::Test {
 
 TEST_F(SlackSenderTest, PostsTheRenderedMessage) {
   auto sender = MakeSender(Options(fake_));
-  OutboundMessage m = Msg("T-1 <disk> & @alice", "C0OPS", "1700000000.000100");
+  OutboundMessage m = SlackMessage("T-1 <disk> & @alice", "C0OPS", "1700000000.000100");
   m.reply.mention = {"alice"};
   DeliveryResult r = sender->Send(m);
   EXPECT_EQ(r.kind, Kind::kDelivered) << r.error;
@@ -70,31 +70,31 @@ TEST_F(SlackSenderTest, PostsTheRenderedMessage) {
   EXPECT_EQ(calls[0].thread_ts, "1700000000.000100");
   EXPECT_TRUE(calls[0].mrkdwn);
   // No thread: no thread_ts at all.
-  EXPECT_EQ(sender->Send(Msg("hi")).kind, Kind::kDelivered);
+  EXPECT_EQ(sender->Send(SlackMessage("hi")).kind, Kind::kDelivered);
   EXPECT_THAT(fake_.calls()[1].body, ::testing::Not(HasSubstr("thread_ts")));
 }
 
 TEST_F(SlackSenderTest, RateLimitedHonoursRetryAfter) {
   fake_.Script({FakeSlackAnswer::RateLimited(7)});
   auto sender = MakeSender(Options(fake_));
-  DeliveryResult r = sender->Send(Msg("hi"));
+  DeliveryResult r = sender->Send(SlackMessage("hi"));
   EXPECT_EQ(r.kind, Kind::kRetry);
   ASSERT_TRUE(r.retry_after_ms.has_value());
   EXPECT_EQ(*r.retry_after_ms, 7000);
   EXPECT_FALSE(r.maybe_delivered);
-  EXPECT_EQ(sender->Send(Msg("hi")).kind, Kind::kDelivered);
+  EXPECT_EQ(sender->Send(SlackMessage("hi")).kind, Kind::kDelivered);
 }
 
 TEST_F(SlackSenderTest, ServerErrorsAreRetried) {
   fake_.Script({FakeSlackAnswer::ServerError(500), FakeSlackAnswer::ServerError(503)});
   auto sender = MakeSender(Options(fake_));
   for (const char* code : {"http_500", "http_503"}) {
-    DeliveryResult r = sender->Send(Msg("hi"));
+    DeliveryResult r = sender->Send(SlackMessage("hi"));
     EXPECT_EQ(r.kind, Kind::kRetry);
     EXPECT_EQ(r.error, code);
     EXPECT_FALSE(r.maybe_delivered);
   }
-  EXPECT_EQ(sender->Send(Msg("hi")).kind, Kind::kDelivered);
+  EXPECT_EQ(sender->Send(SlackMessage("hi")).kind, Kind::kDelivered);
   EXPECT_EQ(fake_.delivered().size(), 1u);
 }
 
@@ -102,10 +102,10 @@ TEST_F(SlackSenderTest, OkFalseCodesAreClassified) {
   fake_.Script({FakeSlackAnswer::Error("channel_not_found"), FakeSlackAnswer::Error("ratelimited"),
                 FakeSlackAnswer::Error("token_revoked"), FakeSlackAnswer::Error("msg_too_long")});
   auto sender = MakeSender(Options(fake_));
-  EXPECT_EQ(sender->Send(Msg("hi")).kind, Kind::kGiveUp);
-  EXPECT_EQ(sender->Send(Msg("hi")).kind, Kind::kRetry);
-  EXPECT_EQ(sender->Send(Msg("hi")).kind, Kind::kReauth);
-  DeliveryResult r = sender->Send(Msg("hi"));
+  EXPECT_EQ(sender->Send(SlackMessage("hi")).kind, Kind::kGiveUp);
+  EXPECT_EQ(sender->Send(SlackMessage("hi")).kind, Kind::kRetry);
+  EXPECT_EQ(sender->Send(SlackMessage("hi")).kind, Kind::kReauth);
+  DeliveryResult r = sender->Send(SlackMessage("hi"));
   EXPECT_EQ(r.kind, Kind::kGiveUp);
   EXPECT_EQ(r.error, "msg_too_long");
 }
@@ -113,7 +113,7 @@ TEST_F(SlackSenderTest, OkFalseCodesAreClassified) {
 TEST_F(SlackSenderTest, WrongTokenIsReauth) {
   SlackSenderOptions o = Options(fake_);
   o.bot_token = "xoxb-wrong";
-  DeliveryResult r = MakeSender(o)->Send(Msg("hi"));
+  DeliveryResult r = MakeSender(o)->Send(SlackMessage("hi"));
   EXPECT_EQ(r.kind, Kind::kReauth);
   EXPECT_EQ(r.error, "invalid_auth");
   EXPECT_THAT(r.error, ::testing::Not(HasSubstr("xoxb")));
@@ -123,7 +123,7 @@ TEST_F(SlackSenderTest, HangLongerThanTheReadTimeoutMayHaveBeenDelivered) {
   fake_.Script({FakeSlackAnswer::Hang(900)});
   auto sender = MakeSender(Options(fake_));  // read timeout 300 ms
   auto start = std::chrono::steady_clock::now();
-  DeliveryResult r = sender->Send(Msg("hi"));
+  DeliveryResult r = sender->Send(SlackMessage("hi"));
   auto took = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(r.kind, Kind::kRetry);
   EXPECT_TRUE(r.maybe_delivered);
@@ -131,13 +131,13 @@ TEST_F(SlackSenderTest, HangLongerThanTheReadTimeoutMayHaveBeenDelivered) {
   EXPECT_LT(took, std::chrono::milliseconds(800));
   // The fake posted it anyway: a retry would make it arrive twice, which is what maybe_delivered warns of.
   EXPECT_TRUE(fake_.WaitForDelivered(1, 5000));
-  EXPECT_EQ(sender->Send(Msg("hi")).kind, Kind::kDelivered);  // a fresh connection after the dropped one
+  EXPECT_EQ(sender->Send(SlackMessage("hi")).kind, Kind::kDelivered);  // a fresh connection after the dropped one
   EXPECT_EQ(fake_.delivered().size(), 2u);
 }
 
 TEST_F(SlackSenderTest, HangShorterThanTheReadTimeoutIsDelivered) {
   fake_.Script({FakeSlackAnswer::Hang(100)});
-  EXPECT_EQ(MakeSender(Options(fake_))->Send(Msg("hi")).kind, Kind::kDelivered);
+  EXPECT_EQ(MakeSender(Options(fake_))->Send(SlackMessage("hi")).kind, Kind::kDelivered);
 }
 
 TEST(SlackSenderNoServerTest, ConnectionRefusedIsRetriedAndNotDelivered) {
@@ -150,7 +150,7 @@ TEST(SlackSenderNoServerTest, ConnectionRefusedIsRetriedAndNotDelivered) {
   o.api_base = "http://127.0.0.1:" + std::to_string(port) + "/api";
   o.bot_token = kBotToken;
   o.connect_timeout_ms = 500;
-  DeliveryResult r = MakeSender(o)->Send(Msg("hi"));
+  DeliveryResult r = MakeSender(o)->Send(SlackMessage("hi"));
   EXPECT_EQ(r.kind, Kind::kRetry);
   EXPECT_FALSE(r.maybe_delivered);
   EXPECT_THAT(r.error, HasSubstr("transport_"));
@@ -159,14 +159,14 @@ TEST(SlackSenderNoServerTest, ConnectionRefusedIsRetriedAndNotDelivered) {
 TEST_F(SlackSenderTest, PaceViolationsAreRateLimited) {
   fake_.SetPaceMs(300);
   auto sender = MakeSender(Options(fake_));
-  EXPECT_EQ(sender->Send(Msg("one")).kind, Kind::kDelivered);
-  DeliveryResult too_soon = sender->Send(Msg("two"));
+  EXPECT_EQ(sender->Send(SlackMessage("one")).kind, Kind::kDelivered);
+  DeliveryResult too_soon = sender->Send(SlackMessage("two"));
   EXPECT_EQ(too_soon.kind, Kind::kRetry);
   EXPECT_EQ(too_soon.retry_after_ms.value_or(-1), 1000);
   EXPECT_EQ(fake_.pace_violations(), 1);
-  EXPECT_EQ(sender->Send(Msg("elsewhere", "C0OTHER")).kind, Kind::kDelivered);  // per channel
+  EXPECT_EQ(sender->Send(SlackMessage("elsewhere", "C0OTHER")).kind, Kind::kDelivered);  // per channel
   std::this_thread::sleep_for(std::chrono::milliseconds(350));
-  EXPECT_EQ(sender->Send(Msg("two")).kind, Kind::kDelivered);
+  EXPECT_EQ(sender->Send(SlackMessage("two")).kind, Kind::kDelivered);
   auto delivered = fake_.delivered();
   ASSERT_EQ(delivered.size(), 3u);
   EXPECT_EQ(delivered[2].text, "two");
@@ -174,7 +174,7 @@ TEST_F(SlackSenderTest, PaceViolationsAreRateLimited) {
 
 TEST_F(SlackSenderTest, ResponseUrlGetsTheReplyWithoutTheToken) {
   auto sender = MakeSender(Options(fake_));
-  OutboundMessage m = Msg("T-2 created");
+  OutboundMessage m = SlackMessage("T-2 created");
   m.response_url = fake_.response_url("T1/123/abc");
   EXPECT_EQ(sender->Send(m).kind, Kind::kDelivered);
   auto calls = fake_.calls();
@@ -189,7 +189,7 @@ TEST_F(SlackSenderTest, ResponseUrlGetsTheReplyWithoutTheToken) {
 TEST_F(SlackSenderTest, ExpiredResponseUrlFallsBackToPostMessage) {
   fake_.Script({FakeSlackAnswer::Error("expired_url")});
   auto sender = MakeSender(Options(fake_));
-  OutboundMessage m = Msg("late result");
+  OutboundMessage m = SlackMessage("late result");
   m.response_url = fake_.response_url("x");
   EXPECT_EQ(sender->Send(m).kind, Kind::kDelivered);
   auto calls = fake_.calls();
@@ -207,7 +207,7 @@ TEST_F(SlackSenderTest, LongMessagesAreSplitBeforeEnqueueOrPostedInOrder) {
   std::string text;
   for (int i = 0; i < 12; ++i)
     text += "line " + std::to_string(i) + " of a long answer\n";
-  OutboundMessage m = Msg(text);
+  OutboundMessage m = SlackMessage(text);
   std::vector<OutboundMessage> rows = sender->Split(m);
   ASSERT_GT(rows.size(), 1u);
   for (const auto& row : rows) {
@@ -228,15 +228,15 @@ TEST_F(SlackSenderTest, PartialFailureNamesThePart) {
   SlackSenderOptions o = Options(fake_);
   o.max_chars = 64;
   fake_.Script({FakeSlackAnswer::Ok(), FakeSlackAnswer::ServerError(502)});
-  DeliveryResult r = MakeSender(o)->Send(Msg(std::string(100, 'a') + "\n" + std::string(10, 'b')));
+  DeliveryResult r = MakeSender(o)->Send(SlackMessage(std::string(100, 'a') + "\n" + std::string(10, 'b')));
   EXPECT_EQ(r.kind, Kind::kRetry);
   EXPECT_EQ(r.error, "part 2/2: http_502");  // 64 a's, then 36 a's and the b's
 }
 
 TEST_F(SlackSenderTest, BlankOrUnaddressedMessagesAreGivenUp) {
   auto sender = MakeSender(Options(fake_));
-  EXPECT_EQ(sender->Send(Msg(" \n")).kind, Kind::kGiveUp);
-  EXPECT_EQ(sender->Send(Msg("hi", "")).kind, Kind::kGiveUp);
+  EXPECT_EQ(sender->Send(SlackMessage(" \n")).kind, Kind::kGiveUp);
+  EXPECT_EQ(sender->Send(SlackMessage("hi", "")).kind, Kind::kGiveUp);
   EXPECT_TRUE(fake_.calls().empty());
 }
 
@@ -244,7 +244,7 @@ TEST_F(SlackSenderTest, ThroughAnHttpProxyWithBasicAuth) {
   SlackSenderOptions o = Options(fake_);
   o.api_base = "http://slack.invalid/api";  // reachable only through the proxy
   o.proxy = {"127.0.0.1", fake_.port(), "ops", "s3cret"};
-  EXPECT_EQ(MakeSender(o)->Send(Msg("via proxy")).kind, Kind::kDelivered);
+  EXPECT_EQ(MakeSender(o)->Send(SlackMessage("via proxy")).kind, Kind::kDelivered);
   auto calls = fake_.calls();
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_TRUE(calls[0].via_proxy);
@@ -266,13 +266,13 @@ TEST(SlackSenderTlsTest, CertificatesAreVerified) {
 
   SlackSenderOptions o = Options(fake);
   o.read_timeout_ms = 2000;
-  DeliveryResult untrusted = MakeSender(o)->Send(Msg("hi"));  // the system CAs do not know this cert
+  DeliveryResult untrusted = MakeSender(o)->Send(SlackMessage("hi"));  // the system CAs do not know this cert
   EXPECT_EQ(untrusted.kind, Kind::kRetry);
   EXPECT_EQ(untrusted.error, "transport_SSLServerVerification");
   EXPECT_TRUE(fake.calls().empty());
 
   o.ca_cert_file = cert;
-  EXPECT_EQ(MakeSender(o)->Send(Msg("hi")).kind, Kind::kDelivered);
+  EXPECT_EQ(MakeSender(o)->Send(SlackMessage("hi")).kind, Kind::kDelivered);
   EXPECT_EQ(fake.delivered().size(), 1u);
 }
 
