@@ -94,17 +94,18 @@ struct Where {
   std::vector<std::variant<std::string, std::int64_t>> values;
 };
 
-// `for_listing`: steer the planner to walk tickets_active (or the rowid) in id order, so a page needs no
-// sort over every match: the state test is ORed equalities with a unary + (not an index term; an IN list
-// of bound values would also build an ephemeral table on every run, ~30k instructions) and, when closed
-// tickets are excluded, the partial index's own condition. Counting keeps the covering tickets_state index.
+// When closed tickets are excluded, the partial index's own condition comes first, so both a page and a
+// count can read tickets_active (which covers state, priority and assignee). `for_listing`: steer the
+// planner to walk tickets_active (or the rowid) in id order, so a page needs no sort over every match: the
+// state test is ORed equalities with a unary + (not an index term; an IN list of bound values would also
+// build an ephemeral table on every run, ~30k instructions).
 Where BuildWhere(const TicketFilter& f, bool for_listing) {
   Where w;
   std::vector<std::string> terms;
   auto has = [&f](const char* state) {
     return std::find(f.states.begin(), f.states.end(), state) != f.states.end();
   };
-  const bool closed_excluded = for_listing && !f.states.empty() && !has("closed");
+  const bool closed_excluded = !f.states.empty() && !has("closed");
   if (closed_excluded) terms.push_back("t.state != 'closed'");
   // Every state but closed (the default list): that condition alone says it, as the column's CHECK allows no
   // other state, and each row is spared the equalities.

@@ -63,7 +63,7 @@ class TicketRepoTest : public ::testing::Test {
 // A page holds exactly the tickets in the filter's states, newest first, for every set of states in any
 // order: the listing's tests (the partial index's condition alone for every state but closed, ORed
 // equalities otherwise) against an IN list.
-TEST_F(TicketRepoTest, ListsEverySetOfStatesAsAnInListWould) {
+TEST_F(TicketRepoTest, ListsAndCountsEverySetOfStatesAsAnInListWould) {
   ASSERT_TRUE(Migrate(*conn_).ok());
   AddPerson();
   const std::vector<std::string> all = {"open", "acked", "resolved", "closed"};
@@ -91,6 +91,15 @@ TEST_F(TicketRepoTest, ListsEverySetOfStatesAsAnInListWould) {
       while (q.executeStep())
         expected.push_back(q.getColumn(0).getInt64());
       EXPECT_EQ(listed, expected) << sql;
+      // A filtered count takes the same states (and reads tickets_active when closed ones are excluded).
+      for (const int priority : {3, 2}) {
+        f.priority = priority;
+        std::string count_sql = "SELECT count(*) FROM tickets WHERE priority = " + std::to_string(priority);
+        for (std::size_t i = 0; i < states.size(); ++i)
+          count_sql += (i ? ", '" : " AND state IN ('") + states[i] + "'";
+        if (!states.empty()) count_sql += ")";
+        EXPECT_EQ(repo.Count(f), conn_->db().execAndGet(count_sql).getInt64()) << count_sql;
+      }
     }
   }
 }
