@@ -79,11 +79,13 @@ std::optional<YamlMap> YamlWalker::AsMap(const YamlField& field,
     const std::string path = Join(field.path, key);
     if (std::find(known.begin(), known.end(), key) == known.end()) {
       std::string message = "unknown key '" + key + "'";
+      // The nearest known key within two edits (counted in characters, case aside), and fewer edits than
+      // the key has characters: a two-letter key is no suggestion for a word two edits away from it.
       std::string_view best;
       std::size_t best_distance = 3;
       for (std::string_view k : known) {
         const std::size_t d = EditDistance(key, k);
-        if (d < best_distance) {
+        if (d < best_distance && d < Utf8Length(k)) {
           best_distance = d;
           best = k;
         }

@@ -91,8 +91,9 @@ Reply Comment(CommandContext& ctx, store::Connection& conn) {
   return ctx.Ok(Msg::kTicketCommented, loaded->id);
 }
 
-CommandSpec Spec(const char* id, const char* name, std::vector<std::string> aliases,
-                 std::vector<ArgSpec> extra, Msg summary, std::vector<std::string> examples, Change change) {
+CommandSpec FieldSpec(const char* id, const char* name, std::vector<std::string> aliases,
+                      std::vector<ArgSpec> extra, Msg summary, std::vector<std::string> examples,
+                      Change change) {
   CommandSpec s;
   s.id = id;
   s.name = name;
@@ -114,18 +115,19 @@ CommandSpec Spec(const char* id, const char* name, std::vector<std::string> alia
 
 std::vector<CommandSpec> TicketFieldSpecs() {
   std::vector<CommandSpec> specs = {
-      Spec("ticket.assign", "ticket assign", {"指派", "分派"}, {{ArgKind::kMention, "assignee", true, {}}},
-           Msg::kSumTicketAssign, {"ticket assign T-12 @bob", "指派 T-12 @张伟"}, Assign),
-      Spec("ticket.unassign", "ticket unassign", {"取消指派"}, {}, Msg::kSumTicketUnassign,
-           {"ticket unassign T-12", "取消指派 T-12"}, Unassign),
-      Spec("ticket.priority", "ticket priority", {"优先级", "改优先级"},
-           {{ArgKind::kPriority, "p1..p4", true, {}}}, Msg::kSumTicketPriority,
-           {"ticket priority T-12 p1", "优先级 T-12 p1"}, Priority),
-      Spec("ticket.edit", "ticket edit", {"修改", "改标题"}, {{ArgKind::kText, "title", true, {}}},
-           Msg::kSumTicketEdit,
-           {"ticket edit T-12 Disk full on db-3 and db-4", "修改 T-12 db-3 与 db-4 磁盘满"}, Edit),
-      Spec("ticket.tag", "ticket tag", {"标签"}, {{ArgKind::kTagEdits, "tags", false, {}}},
-           Msg::kSumTicketTag, {"ticket tag T-12 #db -#net", "标签 T-12 #数据库"}, Tag),
+      FieldSpec("ticket.assign", "ticket assign", {"指派", "分派"},
+                {{ArgKind::kMention, "assignee", true, {}}}, Msg::kSumTicketAssign,
+                {"ticket assign T-12 @bob", "指派 T-12 @张伟"}, Assign),
+      FieldSpec("ticket.unassign", "ticket unassign", {"取消指派"}, {}, Msg::kSumTicketUnassign,
+                {"ticket unassign T-12", "取消指派 T-12"}, Unassign),
+      FieldSpec("ticket.priority", "ticket priority", {"优先级", "改优先级"},
+                {{ArgKind::kPriority, "p1..p4", true, {}}}, Msg::kSumTicketPriority,
+                {"ticket priority T-12 p1", "优先级 T-12 p1"}, Priority),
+      FieldSpec("ticket.edit", "ticket edit", {"修改", "改标题"}, {{ArgKind::kText, "title", true, {}}},
+                Msg::kSumTicketEdit,
+                {"ticket edit T-12 Disk full on db-3 and db-4", "修改 T-12 db-3 与 db-4 磁盘满"}, Edit),
+      FieldSpec("ticket.tag", "ticket tag", {"标签"}, {{ArgKind::kTagEdits, "tags", false, {}}},
+                Msg::kSumTicketTag, {"ticket tag T-12 #db -#net", "标签 T-12 #数据库"}, Tag),
   };
   CommandSpec comment;
   comment.id = "ticket.comment";

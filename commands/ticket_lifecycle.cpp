@@ -75,8 +75,8 @@ Reply Apply(CommandContext& ctx, store::Connection& conn, const Transition& tr) 
   return reply;
 }
 
-CommandSpec Spec(const char* id, const char* name, std::vector<std::string> aliases, bool note, Msg summary,
-                 std::vector<std::string> examples, const Transition& tr) {
+CommandSpec LifecycleSpec(const char* id, const char* name, std::vector<std::string> aliases, bool note,
+                          Msg summary, std::vector<std::string> examples, const Transition& tr) {
   CommandSpec s;
   s.id = id;
   s.name = name;
@@ -95,14 +95,14 @@ CommandSpec Spec(const char* id, const char* name, std::vector<std::string> alia
 
 std::vector<CommandSpec> TicketLifecycleSpecs() {
   return {
-      Spec("ticket.ack", "ticket ack", {"接单", "受理"}, false, Msg::kSumTicketAck,
-           {"ticket ack T-12", "接单 T-12"}, kAck),
-      Spec("ticket.resolve", "ticket resolve", {"解决"}, true, Msg::kSumTicketResolve,
-           {"ticket resolve T-12 freed /var/log", "解决 T-12 已清理日志"}, kResolve),
-      Spec("ticket.close", "ticket close", {"关闭", "关单"}, true, Msg::kSumTicketClose,
-           {"ticket close T-12", "关闭 T-12"}, kClose),
-      Spec("ticket.reopen", "ticket reopen", {"重开", "重新打开"}, true, Msg::kSumTicketReopen,
-           {"ticket reopen T-12 disk filling again", "重开 T-12 又满了"}, kReopen),
+      LifecycleSpec("ticket.ack", "ticket ack", {"接单", "受理"}, false, Msg::kSumTicketAck,
+                    {"ticket ack T-12", "接单 T-12"}, kAck),
+      LifecycleSpec("ticket.resolve", "ticket resolve", {"解决"}, true, Msg::kSumTicketResolve,
+                    {"ticket resolve T-12 freed /var/log", "解决 T-12 已清理日志"}, kResolve),
+      LifecycleSpec("ticket.close", "ticket close", {"关闭", "关单"}, true, Msg::kSumTicketClose,
+                    {"ticket close T-12", "关闭 T-12"}, kClose),
+      LifecycleSpec("ticket.reopen", "ticket reopen", {"重开", "重新打开"}, true, Msg::kSumTicketReopen,
+                    {"ticket reopen T-12 disk filling again", "重开 T-12 又满了"}, kReopen),
   };
 }
 

@@ -415,6 +415,9 @@ TEST(ConfigLoaderTest, UnknownKeysAreNamedWithSuggestion) {
   ConfigLoad load = LoadText(R"yaml(people:
   - id: alice
     rol: admin
+  - id: bob
+    名字: Bob
+    Role: admin
 colour: blue
 )yaml");
   ASSERT_FALSE(load.config);
@@ -427,6 +430,13 @@ colour: blue
   ASSERT_NE(colour, nullptr) << Errors(load);
   EXPECT_NE(colour->message.find("unknown key 'colour'"), std::string::npos);
   EXPECT_EQ(colour->message.find("did you mean"), std::string::npos);
+  // Two characters from 'id' are not a near miss of it; a key in the wrong case is one of 'role'.
+  const ConfigError* chinese = ErrorAt(load, "people[1].名字");
+  ASSERT_NE(chinese, nullptr) << Errors(load);
+  EXPECT_EQ(chinese->message.find("did you mean"), std::string::npos) << chinese->message;
+  const ConfigError* upper = ErrorAt(load, "people[1].Role");
+  ASSERT_NE(upper, nullptr) << Errors(load);
+  EXPECT_NE(upper->message.find("did you mean 'role'?"), std::string::npos) << upper->message;
 }
 
 TEST(ConfigLoaderTest, DuplicateKeysAreErrors) {

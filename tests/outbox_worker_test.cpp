@@ -32,7 +32,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr EpochMillis kDay = 24L * 3600 * 1000;
+constexpr EpochMillis kDayMs = 24L * 3600 * 1000;
 
 DeliveryResult Result_(DeliveryResult::Kind kind, std::string error = "",
                        std::optional<long> retry_after = {}) {
@@ -701,7 +701,7 @@ TEST_F(OutboxWorkerTest, RetryDeadPutsItBackAndItIsDelivered) {
 
 TEST_F(OutboxWorkerTest, PruneRemovesOldDeliveredRowsAndDedupeKeysButNotPendingOnes) {
   auto o = Defaults();
-  o.retention_ms = 7 * kDay;
+  o.retention_ms = 7 * kDayMs;
   Start(o);
   auto delivered = Enqueue("slack:A", "old");
   Drive(60 * 1000);
@@ -710,15 +710,15 @@ TEST_F(OutboxWorkerTest, PruneRemovesOldDeliveredRowsAndDedupeKeysButNotPendingO
   ASSERT_TRUE(writer_
                   ->Run<bool>([&](store::Connection& c) -> Result<bool> {
                     store::DedupeRepo(c).Insert("slack:event:old", clock_.NowMillis());
-                    store::OutboxRepo(c).Reschedule(pending, 1, clock_.NowMillis() + 30 * kDay, "x",
+                    store::OutboxRepo(c).Reschedule(pending, 1, clock_.NowMillis() + 30 * kDayMs, "x",
                                                     clock_.NowMillis());
                     return true;
                   })
                   .ok());
-  clock_.AdvanceMillis(6 * kDay);
+  clock_.AdvanceMillis(6 * kDayMs);
   runner_->RunDue();
   EXPECT_EQ(Row(delivered).state, "delivered");  // younger than the retention
-  clock_.AdvanceMillis(2 * kDay);
+  clock_.AdvanceMillis(2 * kDayMs);
   auto recent = Enqueue("slack:C", "recent");
   runner_->RunDue();
 

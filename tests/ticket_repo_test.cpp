@@ -31,10 +31,10 @@ class TicketRepoTest : public ::testing::Test {
         "INSERT INTO people (id, key, name, created_at, updated_at) VALUES (1, 'alice', 'Alice', 0, 0)");
   }
 
-  std::int64_t Add(const std::string& state, std::vector<std::string> tags = {}) {
+  std::int64_t Add(const std::string& state, std::vector<std::string> tags = {}, int priority = 3) {
     TicketRow r;
     r.title = "t";
-    r.priority = 3;
+    r.priority = priority;
     r.state = state;
     r.reporter_id = 1;
     r.tags = std::move(tags);
@@ -67,8 +67,8 @@ TEST_F(TicketRepoTest, ListsAndCountsEverySetOfStatesAsAnInListWould) {
   ASSERT_TRUE(Migrate(*conn_).ok());
   AddPerson();
   const std::vector<std::string> all = {"open", "acked", "resolved", "closed"};
-  for (int i = 0; i < 12; ++i)
-    Add(all[static_cast<std::size_t>(i * 7 % 4)]);
+  for (int i = 0; i < 24; ++i)
+    Add(all[static_cast<std::size_t>(i * 7 % 4)], {}, 1 + i / 4 % 4);
   TicketRepo repo(*conn_);
   for (int mask = 0; mask < 16; ++mask) {
     std::vector<std::string> states;
@@ -92,7 +92,7 @@ TEST_F(TicketRepoTest, ListsAndCountsEverySetOfStatesAsAnInListWould) {
         expected.push_back(q.getColumn(0).getInt64());
       EXPECT_EQ(listed, expected) << sql;
       // A filtered count takes the same states (and reads tickets_active when closed ones are excluded).
-      for (const int priority : {3, 2}) {
+      for (const int priority : {1, 2, 3, 4}) {
         f.priority = priority;
         std::string count_sql = "SELECT count(*) FROM tickets WHERE priority = " + std::to_string(priority);
         for (std::size_t i = 0; i < states.size(); ++i)

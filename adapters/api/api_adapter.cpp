@@ -14,8 +14,8 @@ constexpr std::size_t kMaxNameBytes = 128;
 constexpr std::size_t kApiMaxTextBytes = 8 * 1024;
 
 // Checks `key` of `body`: a string, non-empty when required, at most `max` bytes. Records a field error.
-std::string StringField(JsonMember& member, std::string_view key, bool required, std::size_t max,
-                        nlohmann::json& errors) {
+std::string ApiStringField(JsonMember& member, std::string_view key, bool required, std::size_t max,
+                           nlohmann::json& errors) {
   if (member.state == JsonMember::kAbsent || member.state == JsonMember::kNull) {
     if (required) errors[key] = "required";
     return "";
@@ -128,10 +128,10 @@ MessageRequest ParseMessageRequest(std::string_view body) {
   nlohmann::json errors = nlohmann::json::object();
   InboundMessage m;
   m.channel = Channel::kApi;
-  m.user = StringField(members[0], kNames[0], true, kMaxNameBytes, errors);
-  m.chat = StringField(members[1], kNames[1], false, kMaxNameBytes, errors);
-  m.text = StringField(members[2], kNames[2], true, kApiMaxTextBytes, errors);
-  m.user_name = StringField(members[3], kNames[3], false, kMaxNameBytes, errors);
+  m.user = ApiStringField(members[0], kNames[0], true, kMaxNameBytes, errors);
+  m.chat = ApiStringField(members[1], kNames[1], false, kMaxNameBytes, errors);
+  m.text = ApiStringField(members[2], kNames[2], true, kApiMaxTextBytes, errors);
+  m.user_name = ApiStringField(members[3], kNames[3], false, kMaxNameBytes, errors);
   if (!errors.empty()) {
     std::string names;
     for (auto it = errors.begin(); it != errors.end(); ++it)

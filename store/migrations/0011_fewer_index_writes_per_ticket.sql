@@ -1,5 +1,5 @@
--- 0011: a new ticket writes two index pages fewer (bench/README.md: `ticket new` 312k -> 279k instructions,
--- and one WAL frame in five fewer a commit):
+-- 0011: a new unassigned ticket writes two index pages fewer, an assigned one one fewer (bench/README.md:
+-- `ticket new` 312k -> 279k instructions, and one WAL frame in five fewer a commit):
 --   * tickets_state goes. Listing walks tickets_active or the rowid (0010), counting by state alone reads
 --     ticket_counts (0004), and a filtered count of the tickets not closed scans tickets_active, which
 --     covers state, priority and assignee; a filtered count over closed tickets scans the table, as
