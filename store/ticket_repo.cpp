@@ -127,7 +127,9 @@ Where BuildWhere(const TicketFilter& f, bool for_listing) {
     w.values.emplace_back(*f.tag);
   }
   if (f.assignee_id) {
-    terms.push_back("t.assignee_id = ?");
+    // Over the tickets not closed, tickets_active (which covers the assignee) beats someone's whole history
+    // in tickets_assignee, closed tickets included: with 100,000 of them, 0.4 ms against 25 ms a count.
+    terms.push_back(closed_excluded ? "+t.assignee_id = ?" : "t.assignee_id = ?");
     w.values.emplace_back(*f.assignee_id);
   }
   if (f.before_id) {

@@ -67,8 +67,10 @@ TEST_F(TicketRepoTest, ListsAndCountsEverySetOfStatesAsAnInListWould) {
   ASSERT_TRUE(Migrate(*conn_).ok());
   AddPerson();
   const std::vector<std::string> all = {"open", "acked", "resolved", "closed"};
-  for (int i = 0; i < 24; ++i)
-    Add(all[static_cast<std::size_t>(i * 7 % 4)], {}, 1 + i / 4 % 4);
+  for (int i = 0; i < 24; ++i) {
+    const std::int64_t id = Add(all[static_cast<std::size_t>(i * 7 % 4)], {}, 1 + i / 4 % 4);
+    if (i % 3 == 0) conn_->Exec("UPDATE tickets SET assignee_id = 1 WHERE id = " + std::to_string(id));
+  }
   TicketRepo repo(*conn_);
   for (int mask = 0; mask < 16; ++mask) {
     std::vector<std::string> states;
@@ -100,6 +102,21 @@ TEST_F(TicketRepoTest, ListsAndCountsEverySetOfStatesAsAnInListWould) {
         if (!states.empty()) count_sql += ")";
         EXPECT_EQ(repo.Count(f), conn_->db().execAndGet(count_sql).getInt64()) << count_sql;
       }
+      // And an assignee's, listed and counted (every third ticket is alice's).
+      f.priority.reset();
+      f.assignee_id = 1;
+      std::string mine = "FROM tickets WHERE assignee_id = 1";
+      for (std::size_t i = 0; i < states.size(); ++i)
+        mine += (i ? ", '" : " AND state IN ('") + states[i] + "'";
+      if (!states.empty()) mine += ")";
+      std::vector<std::int64_t> mine_listed, mine_expected;
+      for (const TicketRow& r : repo.List(f))
+        mine_listed.push_back(r.id);
+      SQLite::Statement m(conn_->db(), "SELECT id " + mine + " ORDER BY id DESC");
+      while (m.executeStep())
+        mine_expected.push_back(m.getColumn(0).getInt64());
+      EXPECT_EQ(mine_listed, mine_expected) << mine;
+      EXPECT_EQ(repo.Count(f), conn_->db().execAndGet("SELECT count(*) " + mine).getInt64()) << mine;
     }
   }
 }
