@@ -47,6 +47,7 @@ struct DeliveryResult {
   bool maybe_delivered = false;  // the request may have reached the platform (a timeout after sending)
 };
 
+// What a Sender returns for one attempt: `error` is the platform's code or the transport's, never a secret.
 inline DeliveryResult Delivery(DeliveryResult::Kind kind, std::string error, bool maybe_delivered = false) {
   DeliveryResult r;
   r.kind = kind;
