@@ -5,7 +5,9 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
+#include <array>
 #include <charconv>
+#include <cstdint>
 #include <vector>
 
 namespace opsbot {
@@ -85,14 +87,14 @@ EVP_MD* Sha256Impl() {
 
 constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-int Base64Value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
+// Each byte's value as a base64 digit, -1 for a byte that is not one ('=' included).
+constexpr std::array<std::int8_t, 256> kBase64Values = [] {
+  std::array<std::int8_t, 256> values{};
+  values.fill(-1);
+  for (int i = 0; i < 64; ++i)
+    values[static_cast<unsigned char>(kBase64[i])] = static_cast<std::int8_t>(i);
+  return values;
+}();
 
 }  // namespace
 
@@ -176,23 +178,23 @@ std::string Base64Encode(std::string_view bytes) {
 
 std::optional<std::string> Base64Decode(std::string_view text) {
   if (text.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
+  std::string out(text.size() / 4 * 3, '\0');
+  std::size_t n = 0;
+  const auto value = [](char c) { return kBase64Values[static_cast<unsigned char>(c)]; };
   for (std::size_t i = 0; i < text.size(); i += 4) {
     const bool last = i + 4 == text.size();
-    int pad = last ? (text[i + 3] == '=') + (text[i + 2] == '=') : 0;
+    const int pad = last ? (text[i + 3] == '=') + (text[i + 2] == '=') : 0;
     if (pad == 1 && text[i + 2] == '=') return std::nullopt;  // "x=y=" is not padding
-    unsigned v = 0;
-    for (int j = 0; j < 4 - pad; ++j) {
-      int d = Base64Value(text[i + static_cast<std::size_t>(j)]);
-      if (d < 0) return std::nullopt;
-      v = v << 6 | static_cast<unsigned>(d);
-    }
-    v <<= 6 * pad;
-    out += static_cast<char>(v >> 16 & 0xFF);
-    if (pad < 2) out += static_cast<char>(v >> 8 & 0xFF);
-    if (pad < 1) out += static_cast<char>(v & 0xFF);
+    int digits[4] = {0, 0, 0, 0};                             // the pad's digits count as zero
+    for (int j = 0; j < 4 - pad; ++j)
+      if ((digits[j] = value(text[i + static_cast<std::size_t>(j)])) < 0) return std::nullopt;
+    const unsigned v = static_cast<unsigned>(digits[0]) << 18 | static_cast<unsigned>(digits[1]) << 12 |
+                       static_cast<unsigned>(digits[2]) << 6 | static_cast<unsigned>(digits[3]);
+    out[n++] = static_cast<char>(v >> 16 & 0xFF);
+    if (pad < 2) out[n++] = static_cast<char>(v >> 8 & 0xFF);
+    if (pad < 1) out[n++] = static_cast<char>(v & 0xFF);
   }
+  out.resize(n);
   return out;
 }
 

@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+
 namespace opsbot {
 namespace {
 
@@ -24,6 +29,53 @@ TEST(Crypto, Base64MatchesRfc4648) {
 TEST(Crypto, Base64DecodeIsStrict) {
   for (const char* bad : {"Zg", "Zg=", "Z===", "Zm9v\n", "Zm 9v", "Zm9v====", "Zg=a", "Z-_v", "Zm=v"})
     EXPECT_EQ(Base64Decode(bad), std::nullopt) << bad;
+}
+
+// The decoder as it was before its table (bytes tested one by one), to hold the table-driven one to.
+std::optional<std::string> ReferenceBase64Decode(std::string_view text) {
+  const auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    return c == '+' ? 62 : c == '/' ? 63 : -1;
+  };
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); i += 4) {
+    const int pad = i + 4 == text.size() ? (text[i + 3] == '=') + (text[i + 2] == '=') : 0;
+    if (pad == 1 && text[i + 2] == '=') return std::nullopt;
+    unsigned v = 0;
+    for (int j = 0; j < 4 - pad; ++j) {
+      const int d = value(text[i + static_cast<std::size_t>(j)]);
+      if (d < 0) return std::nullopt;
+      v = v << 6 | static_cast<unsigned>(d);
+    }
+    v <<= 6 * pad;
+    out += static_cast<char>(v >> 16 & 0xFF);
+    if (pad < 2) out += static_cast<char>(v >> 8 & 0xFF);
+    if (pad < 1) out += static_cast<char>(v & 0xFF);
+  }
+  return out;
+}
+
+TEST(Crypto, Base64DecodeAgreesWithTheByteByByteDecoderOnRandomInput) {
+  std::mt19937 rng(20261207);
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (int round = 0; round < 3000; ++round) {
+    std::string bytes(rng() % 200, '\0');
+    for (char& c : bytes)
+      c = static_cast<char>(rng());
+    std::string text = Base64Encode(bytes);
+    ASSERT_EQ(Base64Decode(text), std::optional<std::string>(bytes));
+    // Then damage it: a byte from anywhere (or '=' or the alphabet) put anywhere, or the text cut short.
+    if (!text.empty()) {
+      const std::size_t at = rng() % text.size();
+      const unsigned pick = rng() % 3;
+      text[at] = pick == 0 ? '=' : pick == 1 ? alphabet[rng() % 64] : static_cast<char>(rng());
+      if (rng() % 4 == 0) text.resize(rng() % text.size());
+    }
+    EXPECT_EQ(Base64Decode(text), ReferenceBase64Decode(text)) << text;
+  }
 }
 
 TEST(Crypto, HmacSha256MatchesRfc4231Case2InPieces) {
