@@ -72,50 +72,50 @@ TEST_F(TicketRepoTest, ListsAndCountsEverySetOfStatesAsAnInListWould) {
     if (i % 3 == 0) conn_->Exec("UPDATE tickets SET assignee_id = 1 WHERE id = " + std::to_string(id));
   }
   TicketRepo repo(*conn_);
+  // " AND state IN ('open', 'acked')", or nothing for no states.
+  const auto state_in = [](const std::vector<std::string>& states) {
+    std::string sql;
+    for (std::size_t i = 0; i < states.size(); ++i)
+      sql += (i ? ", '" : " AND state IN ('") + states[i] + "'";
+    return states.empty() ? sql : sql + ")";
+  };
+  const auto listed_ids = [&repo](const TicketFilter& f) {
+    std::vector<std::int64_t> ids;
+    for (const TicketRow& r : repo.List(f))
+      ids.push_back(r.id);
+    return ids;
+  };
+  const auto selected_ids = [this](const std::string& sql) {
+    std::vector<std::int64_t> ids;
+    SQLite::Statement q(conn_->db(), sql);
+    while (q.executeStep())
+      ids.push_back(q.getColumn(0).getInt64());
+    return ids;
+  };
   for (int mask = 0; mask < 16; ++mask) {
     std::vector<std::string> states;
     for (std::size_t k = 0; k < all.size(); ++k)
       if (mask & (1 << k)) states.push_back(all[k]);
+    const std::string in_states = state_in(states);
     for (const bool reversed : {false, true}) {
       TicketFilter f;
       f.states = states;
       if (reversed) std::reverse(f.states.begin(), f.states.end());
       f.limit = 100;
-      std::vector<std::int64_t> listed;
-      for (const TicketRow& r : repo.List(f))
-        listed.push_back(r.id);
-      std::string sql = "SELECT id FROM tickets";
-      for (std::size_t i = 0; i < states.size(); ++i)
-        sql += (i ? ", '" : " WHERE state IN ('") + states[i] + "'";
-      sql += states.empty() ? " ORDER BY id DESC" : ") ORDER BY id DESC";
-      std::vector<std::int64_t> expected;
-      SQLite::Statement q(conn_->db(), sql);
-      while (q.executeStep())
-        expected.push_back(q.getColumn(0).getInt64());
-      EXPECT_EQ(listed, expected) << sql;
+      const std::string sql = "SELECT id FROM tickets WHERE 1" + in_states + " ORDER BY id DESC";
+      EXPECT_EQ(listed_ids(f), selected_ids(sql)) << sql;
       // A filtered count takes the same states (and reads tickets_active when closed ones are excluded).
       for (const int priority : {1, 2, 3, 4}) {
         f.priority = priority;
-        std::string count_sql = "SELECT count(*) FROM tickets WHERE priority = " + std::to_string(priority);
-        for (std::size_t i = 0; i < states.size(); ++i)
-          count_sql += (i ? ", '" : " AND state IN ('") + states[i] + "'";
-        if (!states.empty()) count_sql += ")";
+        const std::string count_sql =
+            "SELECT count(*) FROM tickets WHERE priority = " + std::to_string(priority) + in_states;
         EXPECT_EQ(repo.Count(f), conn_->db().execAndGet(count_sql).getInt64()) << count_sql;
       }
       // And an assignee's, listed and counted (every third ticket is alice's).
       f.priority.reset();
       f.assignee_id = 1;
-      std::string mine = "FROM tickets WHERE assignee_id = 1";
-      for (std::size_t i = 0; i < states.size(); ++i)
-        mine += (i ? ", '" : " AND state IN ('") + states[i] + "'";
-      if (!states.empty()) mine += ")";
-      std::vector<std::int64_t> mine_listed, mine_expected;
-      for (const TicketRow& r : repo.List(f))
-        mine_listed.push_back(r.id);
-      SQLite::Statement m(conn_->db(), "SELECT id " + mine + " ORDER BY id DESC");
-      while (m.executeStep())
-        mine_expected.push_back(m.getColumn(0).getInt64());
-      EXPECT_EQ(mine_listed, mine_expected) << mine;
+      const std::string mine = "FROM tickets WHERE assignee_id = 1" + in_states;
+      EXPECT_EQ(listed_ids(f), selected_ids("SELECT id " + mine + " ORDER BY id DESC")) << mine;
       EXPECT_EQ(repo.Count(f), conn_->db().execAndGet("SELECT count(*) " + mine).getInt64()) << mine;
     }
   }
