@@ -183,9 +183,9 @@ std::optional<std::string> Base64Decode(std::string_view text) {
   const auto value = [](char c) { return kBase64Values[static_cast<unsigned char>(c)]; };
   for (std::size_t i = 0; i < text.size(); i += 4) {
     const bool last = i + 4 == text.size();
+    // Padding is a final "=" or "==". '=' is no digit, so any other '=' ("x=y=", "x==y") fails below.
     const int pad = last ? (text[i + 3] == '=') + (text[i + 2] == '=') : 0;
-    if (pad == 1 && text[i + 2] == '=') return std::nullopt;  // "x=y=" is not padding
-    int digits[4] = {0, 0, 0, 0};                             // the pad's digits count as zero
+    int digits[4] = {0, 0, 0, 0};  // the pad's digits count as zero
     for (int j = 0; j < 4 - pad; ++j)
       if ((digits[j] = value(text[i + static_cast<std::size_t>(j)])) < 0) return std::nullopt;
     const unsigned v = static_cast<unsigned>(digits[0]) << 18 | static_cast<unsigned>(digits[1]) << 12 |
