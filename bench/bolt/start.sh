@@ -1,4 +1,4 @@
-# Sourced by bench/run and bench/run_slack, which define wait_up.
+# Sourced by bench/run and bench/run_slack, after bench/lib.sh (wait_up).
 # start_bolt PORT LOGDIR SECRET: installs Bolt when needed (bench/bolt/setup), starts bench/bolt/app.js on PORT
 # in the background (a job of the caller's shell) and waits until it answers; sets bolt_pid and bolt_label.
 # When it cannot, it prints why and returns 1: the caller skips the Bolt row and goes on.
@@ -11,7 +11,7 @@ start_bolt() {
   fi
   OPSBOT_SLACK_SIGNING_SECRET=$secret node bench/bolt/app.js "$port" >/dev/null 2>"$logs/bolt.log" &
   bolt_pid=$!
-  if ! wait_up "$port"; then
+  if ! wait_up "$port" "$bolt_pid"; then
     echo "Slack Bolt: skipped, it did not start:"
     tail -3 "$logs/bolt.log"
     kill "$bolt_pid" 2>/dev/null || true

@@ -1,0 +1,30 @@
+# Shell helpers shared by the bench/run* scripts (sourced, not run).
+
+# listens PID PORT: whether process PID holds the socket listening on PORT (IPv4), read from /proc.
+listens() {
+  local inode hex
+  hex=$(printf '%04X' "$2")
+  for inode in $(awk -v p=":$hex" '$2 ~ p"$" && $4 == "0A" {print $10}' /proc/net/tcp); do
+    ls -l "/proc/$1/fd" 2>/dev/null | grep -q "socket:\[$inode\]" && return 0
+  done
+  return 1
+}
+
+# wait_up PORT PID: waits up to 5 s until process PID listens on PORT and answers /healthz there. Fails with
+# a message when PID exits first or another process holds the port: a server left over from an earlier run
+# would otherwise answer the load, and its figures would be taken for this run's.
+wait_up() {
+  local port=$1 pid=$2
+  for _ in $(seq 100); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "bench: the server for port $port exited; is the port taken? (ss -ltnp 'sport = :$port')" >&2
+      return 1
+    fi
+    if listens "$pid" "$port" && curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.05
+  done
+  echo "bench: nothing answered as process $pid on port $port within 5 s" >&2
+  return 1
+}
