@@ -1,5 +1,7 @@
 #include "bot/json_body.h"
 
+#include <simdjson.h>
+
 #include <algorithm>
 
 namespace opsbot {
@@ -116,10 +118,40 @@ Result<nlohmann::json> ParseJsonObject(std::string_view body, int max_depth) {
   }
 }
 
+namespace detail {
+
+bool ReadJsonMembersBySimdjson(std::string_view body, std::span<const std::string_view> names,
+                               std::span<JsonMember> out) {
+  if (body.size() > kSimdjsonMaxBytes) return false;
+  // One parser a thread: it keeps its buffers (sized by the largest body it has read) between documents.
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::object object;
+  if (parser.parse(body.data(), body.size()).get_object().get(object) != simdjson::SUCCESS) return false;
+  for (auto [key, value] : object) {  // in order, so that the last of duplicate keys counts
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (key != names[i]) continue;
+      JsonMember& m = out[i];
+      std::string_view text;
+      if (value.is_null()) {
+        m.state = JsonMember::kNull;
+      } else if (value.get_string().get(text) == simdjson::SUCCESS) {
+        m.state = JsonMember::kString;
+        m.value.assign(text);
+      } else {
+        m.state = JsonMember::kOther;
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace detail
+
 Status ReadJsonMembers(std::string_view body, std::span<const std::string_view> names,
                        std::span<JsonMember> out, int max_depth) {
   if (JsonNestingDepth(body, max_depth) > max_depth) return TooDeep(max_depth);
   const std::size_t n = std::min(names.size(), out.size());
+  if (detail::ReadJsonMembersBySimdjson(body, names.first(n), out.first(n))) return Status::Ok();
   MemberReader reader(names.first(n), out.first(n));
   if (!nlohmann::json::sax_parse(body.begin(), body.end(), &reader)) return Status::Invalid(reader.error());
   if (!reader.object()) return Status::Invalid(kNotAnObject);

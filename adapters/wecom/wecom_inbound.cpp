@@ -76,12 +76,14 @@ Result<std::string> WeComXmlEnvelope(std::string_view body) {
 }
 
 Result<std::string> WeComJsonEnvelope(std::string_view body) {
-  auto j = ParseJsonObject(body);  // before the signature is checked: bounded depth
-  if (!j.ok()) return j.status();
-  auto encrypt = Str(*j, "encrypt", kMaxEnvelopeBytes);
-  if (!encrypt.ok()) return encrypt.status();
-  if (encrypt->empty()) return Status::Invalid("no encrypt");
-  return encrypt;
+  // Read before the signature is checked: bounded depth, and no DOM for the one member (most of the body).
+  constexpr std::string_view kNames[] = {"encrypt"};
+  JsonMember encrypt;
+  if (Status read = ReadJsonMembers(body, kNames, std::span(&encrypt, 1)); !read.ok()) return read;
+  if (encrypt.state == JsonMember::kOther) return Status::Invalid("field 'encrypt' must be a string");
+  if (encrypt.value.size() > kMaxEnvelopeBytes) return Status::Invalid("field 'encrypt' is too long");
+  if (encrypt.value.empty()) return Status::Invalid("no encrypt");
+  return std::move(encrypt.value);
 }
 
 Result<WeComInbound> ParseWeComAppMessage(std::string_view xml) {
