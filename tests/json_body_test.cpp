@@ -165,7 +165,7 @@ TEST(JsonBodyTest, ReadJsonMembersFallsBackToNlohmannWhereSimdjsonRefuses) {
         R"({"user":"a","text":")" + big_text + "\"}"}) {
     EXPECT_EQ(SimdjsonMembers(body, names), "refused") << body.substr(0, 40);
     EXPECT_EQ(SaxMembers(body, names), DomMembers(body, names)) << body.substr(0, 40);
-    EXPECT_THAT(SaxMembers(body, names), testing::StartsWith("\"a;")) << body.substr(0, 40);
+    EXPECT_THAT(SaxMembers(body, names), ::testing::StartsWith("\"a;")) << body.substr(0, 40);
   }
   EXPECT_THAT(SaxMembers(R"({"user":tru})", names),
               HasSubstr("malformed JSON: [json.exception.parse_error.101]"));

@@ -2,8 +2,12 @@
 #include "adapters/wecom/wecom_inbound.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <string>
+#include <vector>
+
+#include "tests/support/dom_reading.h"
 
 namespace opsbot {
 namespace {
@@ -105,6 +109,103 @@ TEST(WeComInboundTest, TheSmartBotsOtherMessagesAreIgnoredAndBrokenOnesRefused) 
         R"({"msgid":"m1","chattype":"single","from":{"userid":"u"},"msgtype":"text","text":"x"})",
         R"({"msgid":7,"chattype":"single","from":{"userid":"u"},"msgtype":"text","text":{"content":"x"}})"})
     EXPECT_FALSE(ParseWeComBotMessage(bad).ok()) << bad;
+}
+
+// A reading of a smart-bot message in one line: its error, or what it holds.
+std::string Summary(const Result<WeComInbound>& in) {
+  if (!in.ok()) return in.status().message();
+  const std::string head =
+      in->msg_id + "|" + in->chat_id + "|" + (in->group ? "group" : "single") + "|" + in->response_url + "|";
+  if (in->kind == WeComInbound::kIgnored) return head + "ignored:" + in->ignore_reason;
+  return head + in->message.user + "|message:" + in->message.text;
+}
+
+// ParseWeComBotMessage as it was written against nlohmann's DOM, before it read with simdjson (JsonDom).
+std::string BotMessageByDom(const std::string& body) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(body);
+  } catch (const nlohmann::json::exception& e) {
+    return std::string("malformed JSON: ") + e.what();
+  }
+  if (!j.is_object()) return "the body must be a JSON object";
+  std::string err;
+  auto str = [&err](const nlohmann::json& o, const char* key, std::size_t max) {
+    return testing::DomString(o, key, max, err);
+  };
+  const std::string msgid = str(j, "msgid", 256), chatid = str(j, "chatid", 256),
+                    chattype = str(j, "chattype", 256), msgtype = str(j, "msgtype", 256),
+                    url = str(j, "response_url", 2048);
+  if (!err.empty()) return err;
+  std::string user;
+  if (auto from = j.find("from"); from != j.end() && !from->is_null()) {
+    if (!from->is_object()) return "field 'from' must be an object";
+    user = str(*from, "userid", 256);
+    if (!err.empty()) return err;
+  }
+  if (msgid.empty()) return "no msgid";
+  if (user.empty()) return "no from.userid";
+  const bool group = chattype == "group";
+  if (group && chatid.empty()) return "a group message without chatid";
+  const std::string head = msgid + "|" + chatid + "|" + (group ? "group" : "single") + "|" + url + "|";
+  if (msgtype != "text") return head + "ignored:a " + (msgtype.empty() ? "typeless" : msgtype) + " message";
+  auto text = j.find("text");
+  if (text == j.end() || !text->is_object()) return "a text message needs a 'text' object";
+  std::string content = str(*text, "content", 16 * 1024);
+  if (!err.empty()) return err;
+  const auto first = content.find_first_not_of(" \t\r\n");
+  content = first == std::string::npos
+                ? ""
+                : content.substr(first, content.find_last_not_of(" \t\r\n") - first + 1);
+  if (!content.empty() && content[0] == '@') {
+    const auto space = content.find_first_of(" \t\n");
+    content = space == std::string::npos ? "" : content.substr(content.find_first_not_of(" \t\r\n", space));
+  }
+  return head + (content.empty() ? "ignored:an empty text" : user + "|message:" + content);
+}
+
+// Each member of a smart-bot message given every kind of JSON value, first or last (the last of duplicate
+// keys counts), reads as it did with the DOM: the same error, or the same message.
+TEST(WeComInboundTest, TheSmartBotsMessageReadsAsTheDomReadIt) {
+  const std::string base =
+      R"({"msgid":"m1","aibotid":"aib","chatid":"wr1","chattype":"group","from":{"userid":"u1"},)"
+      R"("response_url":"https://qyapi.weixin.qq.com/r","msgtype":"text","text":{"content":"@bot ticket list"}})";
+  const std::vector<std::string> values = {"null",
+                                           "7",
+                                           "18446744073709551616",
+                                           "1.5",
+                                           "true",
+                                           "\"\"",
+                                           "\"x\"",
+                                           "\"group\"",
+                                           "\"text\"",
+                                           "\"" + std::string(300, 'y') + "\"",
+                                           "[]",
+                                           "{}",
+                                           R"({"userid":"u2","userid":"u3"})",
+                                           R"({"userid":5})",
+                                           R"({"content":"  @bot   ticket new x "})",
+                                           R"({"content":[1]})"};
+  int compared = 0;
+  for (const char* key :
+       {"msgid", "chatid", "chattype", "msgtype", "response_url", "from", "text", "extra"}) {
+    for (const auto& v : values) {
+      const std::string member = "\"" + std::string(key) + "\":" + v;
+      for (const std::string& body :
+           {"{" + member + "," + base.substr(1), base.substr(0, base.size() - 1) + "," + member + "}"}) {
+        EXPECT_EQ(Summary(ParseWeComBotMessage(body)), BotMessageByDom(body)) << body;
+        ++compared;
+      }
+    }
+  }
+  for (const std::string& body :
+       {std::string(""), std::string("{"), std::string("[]"), std::string("\"x\""), std::string("{} x"),
+        std::string("{\"msgid\":\"\xff\"}"), "\xEF\xBB\xBF" + base}) {
+    EXPECT_EQ(Summary(ParseWeComBotMessage(body)), BotMessageByDom(body)) << body;
+  }
+  EXPECT_EQ(Summary(ParseWeComBotMessage(base)),
+            "m1|wr1|group|https://qyapi.weixin.qq.com/r|u1|message:ticket list");
+  EXPECT_GT(compared, 200);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // What DingTalk's enterprise app robot POSTs to /dingtalk/callback (HTTP receive mode), parsed. Call it only
 // after VerifyDingTalkSignature accepted the headers. See shared/protocols.md §2.1–§2.2.
 //
-// Errors (kInvalidArgument) are for bodies that are not what DingTalk sends (not a JSON object, no msgId,
+// Errors (kInvalidArgument) are for bodies that are not what DingTalk sends (not a JSON object, or one
+// nested deeper than JsonDom::kMaxDepth; no msgId,
 // conversationType or conversationId, no sender, a field of the wrong type, an id over 256 bytes, text
 // over 16 KiB); the route answers them 400. Anything well-formed opsbot does not act on (a picture, a
 // rich-text message, an empty text) is kIgnored with a reason, answered 200. Pure; thread-safe.

@@ -1,9 +1,9 @@
 #include "adapters/wecom/wecom_inbound.h"
 
-#include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
 #include "bot/json_body.h"
+#include "bot/json_dom.h"
 #include "bot/text.h"
 
 namespace opsbot {
@@ -12,8 +12,6 @@ namespace {
 constexpr std::size_t kWeComMaxIdBytes = 256;
 constexpr std::size_t kWeComMaxTextBytes = 16 * 1024;
 constexpr std::size_t kMaxEnvelopeBytes = 64 * 1024;
-
-using Json = nlohmann::json;
 
 // The root <xml> element of `body`, parsed without DOCTYPE or entity expansion beyond XML's own five.
 Result<pugi::xml_node> XmlRoot(pugi::xml_document& doc, std::string_view body) {
@@ -30,16 +28,6 @@ Result<pugi::xml_node> XmlRoot(pugi::xml_document& doc, std::string_view body) {
 Result<std::string> XmlText(pugi::xml_node root, const char* name, std::size_t max = kWeComMaxIdBytes) {
   std::string s = root.child(name).text().as_string();
   if (s.size() > max) return Status::Invalid(std::string("<") + name + "> is too long");
-  return s;
-}
-
-// A string member: "" when absent or null; an error when present with another type or over `max` bytes.
-Result<std::string> Str(const Json& j, const char* key, std::size_t max = kWeComMaxIdBytes) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return std::string();
-  if (!it->is_string()) return Status::Invalid(std::string("field '") + key + "' must be a string");
-  std::string s = it->get<std::string>();
-  if (s.size() > max) return Status::Invalid(std::string("field '") + key + "' is too long");
   return s;
 }
 
@@ -119,25 +107,29 @@ Result<WeComInbound> ParseWeComAppMessage(std::string_view xml) {
 }
 
 Result<WeComInbound> ParseWeComBotMessage(std::string_view json) {
-  auto parsed = ParseJsonObject(json);
-  if (!parsed.ok()) return parsed.status();
-  const Json& j = *parsed;
+  const JsonDom dom(json);  // read as nlohmann's DOM read it: of duplicate keys the last counts
+  if (!dom.ok()) return Status::Invalid(dom.error());
+  simdjson::dom::object j;
+  if (dom.root().get_object().get(j) != simdjson::SUCCESS)
+    return Status::Invalid("the body must be a JSON object");
   WeComInbound in;
   std::string chattype, msgtype, user;
   for (auto [key, out] : {std::pair{"msgid", &in.msg_id},
                           {"chatid", &in.chat_id},
                           {"chattype", &chattype},
                           {"msgtype", &msgtype}}) {
-    auto v = Str(j, key);
+    auto v = StringMember(LastMember(j, key), key, kWeComMaxIdBytes);
     if (!v.ok()) return v.status();
     *out = std::move(v).value();
   }
-  auto url = Str(j, "response_url", 2048);
+  auto url = StringMember(LastMember(j, "response_url"), "response_url", 2048);
   if (!url.ok()) return url.status();
   in.response_url = std::move(url).value();
-  if (auto from = j.find("from"); from != j.end() && !from->is_null()) {
-    if (!from->is_object()) return Status::Invalid("field 'from' must be an object");
-    auto v = Str(*from, "userid");
+  if (auto from = LastMember(j, "from"); from && !from->is_null()) {
+    simdjson::dom::object sender;
+    if (from->get_object().get(sender) != simdjson::SUCCESS)
+      return Status::Invalid("field 'from' must be an object");
+    auto v = StringMember(LastMember(sender, "userid"), "userid", kWeComMaxIdBytes);
     if (!v.ok()) return v.status();
     user = std::move(v).value();
   }
@@ -149,9 +141,10 @@ Result<WeComInbound> ParseWeComBotMessage(std::string_view json) {
     in.ignore_reason = "a " + (msgtype.empty() ? std::string("typeless") : msgtype) + " message";
     return in;
   }
-  auto text = j.find("text");
-  if (text == j.end() || !text->is_object()) return Status::Invalid("a text message needs a 'text' object");
-  auto content = Str(*text, "content", kWeComMaxTextBytes);
+  simdjson::dom::object text;
+  if (auto t = LastMember(j, "text"); !t || t->get_object().get(text) != simdjson::SUCCESS)
+    return Status::Invalid("a text message needs a 'text' object");
+  auto content = StringMember(LastMember(text, "content"), "content", kWeComMaxTextBytes);
   if (!content.ok()) return content.status();
   std::string command = StripLeadingMention(*content);
   if (command.empty()) {
