@@ -11,12 +11,13 @@ namespace opsbot {
 JsonDom::JsonDom(std::string_view body) {
   // Sized for this body, with the depth limit (a later parse keeps the limit, growing the buffers if need
   // be).
-  if (parser_.allocate(std::max<std::size_t>(body.size(), 64), kMaxDepth) != simdjson::SUCCESS) {
+  if (parser_.allocate(std::max<std::size_t>(body.size(), 64), static_cast<std::size_t>(kMaxDepth)) !=
+      simdjson::SUCCESS) {
     error_ = "out of memory";
     return;
   }
   if (parser_.parse(body.data(), body.size()).get(root_) == simdjson::SUCCESS) return;
-  if (JsonNestingDepth(body, static_cast<int>(kMaxDepth)) > static_cast<int>(kMaxDepth)) {
+  if (JsonNestingDepth(body, kMaxDepth) > kMaxDepth) {
     error_ = "JSON nested deeper than " + std::to_string(kMaxDepth) + " levels";
     return;
   }

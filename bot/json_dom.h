@@ -22,7 +22,7 @@ namespace opsbot {
 
 class JsonDom {
  public:
-  static constexpr std::size_t kMaxDepth = 256;
+  static constexpr int kMaxDepth = 256;
 
   explicit JsonDom(std::string_view body);
   JsonDom(const JsonDom&) = delete;

@@ -1,7 +1,8 @@
 // libFuzzer target: the JSON front door of POST /api/v1/messages.
 //
 //   ParseMessageRequest(body) → a message (200) or a status and a JSON error body (400);
-//   ParseJsonObject and JsonNestingDepth, which every JSON route uses before looking at a body.
+//   ParseJsonObject and JsonNestingDepth, which every JSON route uses before looking at a body;
+//   ReadJsonMembers' simdjson reading and JsonDom, each held to nlohmann's verdict and reading.
 //
 // Besides "no crash, no leak, no UB, no stack exhaustion", it checks invariants that must hold for every
 // input and abort()s when one does not, so libFuzzer keeps the input. Run it with scripts/fuzz.
@@ -16,6 +17,7 @@
 
 #include "adapters/api/api_adapter.h"
 #include "bot/json_body.h"
+#include "bot/json_dom.h"
 #include "bot/text.h"
 
 namespace {
@@ -52,6 +54,56 @@ void CheckParseJsonObject(std::string_view body) {
   }
 }
 
+// nlohmann's DOM of `body`, or discarded (malformed; also 1e400, which nlohmann refuses as out of range).
+nlohmann::json NlohmannDom(std::string_view body) {
+  try {
+    return nlohmann::json::parse(body);
+  } catch (const nlohmann::json::exception&) {
+    return nlohmann::json(nlohmann::json::value_t::discarded);
+  }
+}
+
+// The first reading of ReadJsonMembers takes only what nlohmann takes, and reads each member as its DOM does.
+void CheckSimdjsonMembers(std::string_view body, const nlohmann::json& dom) {
+  constexpr std::string_view kNames[] = {"user", "chat", "text"};
+  opsbot::JsonMember members[3];
+  if (!opsbot::detail::ReadJsonMembersBySimdjson(body, kNames, members)) return;
+  Check(dom.is_object());
+  for (int i = 0; i < 3; ++i) {
+    auto it = dom.find(std::string(kNames[i]));
+    const opsbot::JsonMember& m = members[i];
+    if (it == dom.end()) {
+      Check(m.state == opsbot::JsonMember::kAbsent);
+    } else if (it->is_null()) {
+      Check(m.state == opsbot::JsonMember::kNull);
+    } else if (it->is_string()) {
+      Check(m.state == opsbot::JsonMember::kString && m.value == it->get<std::string>());
+    } else {
+      Check(m.state == opsbot::JsonMember::kOther);
+    }
+  }
+}
+
+// JsonDom accepts what nlohmann accepts, up to its depth limit, and refuses the rest in nlohmann's words.
+void CheckJsonDom(std::string_view body, const nlohmann::json& dom) {
+  const opsbot::JsonDom parsed(body);
+  const bool shallow =
+      opsbot::JsonNestingDepth(body, opsbot::JsonDom::kMaxDepth) <= opsbot::JsonDom::kMaxDepth;
+  Check(parsed.ok() == (shallow && !dom.is_discarded()));
+  if (!parsed.ok()) Check(!parsed.error().empty());
+  if (parsed.ok() && dom.is_object()) {
+    simdjson::dom::object o;
+    Check(parsed.root().get_object().get(o) == simdjson::SUCCESS);
+    // Every member nlohmann holds is there, with the value of the last of its duplicates.
+    for (auto it = dom.begin(); it != dom.end(); ++it) {
+      auto v = opsbot::LastMember(o, it.key());
+      Check(v.has_value());
+      std::string_view s;
+      if (it->is_string()) Check(v->get_string().get(s) == simdjson::SUCCESS && s == it->get<std::string>());
+    }
+  }
+}
+
 void CheckMessageRequest(std::string_view body) {
   opsbot::MessageRequest r = opsbot::ParseMessageRequest(body);
   if (r.message) {
@@ -80,6 +132,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string_view body(reinterpret_cast<const char*>(data), size);
   CheckDepth(body);
   CheckParseJsonObject(body);
+  const nlohmann::json dom = NlohmannDom(body);  // iterative: no input exhausts the stack
+  CheckSimdjsonMembers(body, dom);
+  CheckJsonDom(body, dom);
   CheckMessageRequest(body);
   return 0;
 }
