@@ -1,11 +1,13 @@
 # Shell helpers shared by the bench/run* scripts (sourced, not run).
 
-# listens PID PORT: whether process PID holds the socket listening on PORT (IPv4), read from /proc.
+# listens PID PORT: whether process PID holds a socket listening on PORT (IPv4 or IPv6: Node listens on ::),
+# read from /proc.
 listens() {
-  local inode hex
+  local inode hex fds
   hex=$(printf '%04X' "$2")
-  for inode in $(awk -v p=":$hex" '$2 ~ p"$" && $4 == "0A" {print $10}' /proc/net/tcp); do
-    ls -l "/proc/$1/fd" 2>/dev/null | grep -q "socket:\[$inode\]" && return 0
+  fds=$(ls -l "/proc/$1/fd" 2>/dev/null) || return 1
+  for inode in $(awk -v p=":$hex" '$2 ~ p"$" && $4 == "0A" {print $10}' /proc/net/tcp /proc/net/tcp6 2>/dev/null); do
+    [[ $fds == *"socket:[$inode]"* ]] && return 0
   done
   return 1
 }

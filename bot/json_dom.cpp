@@ -8,17 +8,18 @@
 
 namespace opsbot {
 
-JsonDom::JsonDom(std::string_view body) {
-  // Sized for this body, with the depth limit (a later parse keeps the limit, growing the buffers if need
-  // be).
-  if (parser_.allocate(std::max<std::size_t>(body.size(), 64), static_cast<std::size_t>(kMaxDepth)) !=
-      simdjson::SUCCESS) {
-    error_ = "out of memory";
-    return;
-  }
-  if (parser_.parse(body.data(), body.size()).get(root_) == simdjson::SUCCESS) return;
-  if (JsonNestingDepth(body, kMaxDepth) > kMaxDepth) {
-    error_ = "JSON nested deeper than " + std::to_string(kMaxDepth) + " levels";
+JsonDom::JsonDom(std::string_view body, int max_depth) {
+  // simdjson's depth limit counts an empty innermost array or object one level less than JsonNestingDepth:
+  // with `max_depth` it refuses every body deeper than that, and also one exactly that deep around a
+  // non-empty innermost value, which the fallback below parses again with one level more.
+  auto parse = [this](std::string_view text, int depth) {
+    return parser_.allocate(std::max<std::size_t>(text.size(), 64), static_cast<std::size_t>(depth)) ==
+               simdjson::SUCCESS &&
+           parser_.parse(text.data(), text.size()).get(root_) == simdjson::SUCCESS;
+  };
+  if (parse(body, max_depth)) return;
+  if (JsonNestingDepth(body, max_depth) > max_depth) {
+    error_ = "JSON nested deeper than " + std::to_string(max_depth) + " levels";
     return;
   }
   try {
@@ -27,8 +28,9 @@ JsonDom::JsonDom(std::string_view body) {
     error_ = std::string("malformed JSON: ") + e.what();
     return;
   }
-  // nlohmann's own output, with valid UTF-8 and numbers simdjson reads: only a bug would land here.
-  if (parser_.parse(normalized_).get(root_) != simdjson::SUCCESS) error_ = "malformed JSON";
+  // nlohmann's own output: valid UTF-8, numbers simdjson reads, no deeper than checked above.
+  if (!parse(normalized_, max_depth + 1))
+    error_ = "malformed JSON: simdjson refused nlohmann's re-serialisation";
 }
 
 std::optional<simdjson::dom::element> LastMember(simdjson::dom::object object, std::string_view key) {

@@ -5,8 +5,9 @@
 // Verdicts are nlohmann's, as everywhere else in opsbot: a body simdjson refuses is parsed again by nlohmann,
 // and one that nlohmann accepts (a byte-order mark, an integer past 64 bits: all simdjson refuses that
 // nlohmann takes) is read as nlohmann re-serialises it, so that its members read the same. Nesting deeper
-// than kMaxDepth is refused either way. Owns its parser and its memory: elements from root() are valid while
-// the JsonDom lives. Not thread-safe; one per request.
+// than `max_depth` (arrays and objects, counted as JsonNestingDepth counts them) is refused either way,
+// without recursing. Owns its parser and its memory: elements from root() are valid while the JsonDom lives.
+// Not thread-safe; one per request.
 #pragma once
 
 #include <simdjson.h>
@@ -24,11 +25,12 @@ class JsonDom {
  public:
   static constexpr int kMaxDepth = 256;
 
-  explicit JsonDom(std::string_view body);
+  explicit JsonDom(std::string_view body, int max_depth = kMaxDepth);
   JsonDom(const JsonDom&) = delete;
   JsonDom& operator=(const JsonDom&) = delete;
 
-  // Whether the body is JSON; if not, error() says why, in nlohmann's words ("malformed JSON: ...").
+  // Whether the body is JSON; if not, error() says why, as ParseJsonObject does: in nlohmann's words
+  // ("malformed JSON: [json.exception.…"), or "JSON nested deeper than N levels".
   bool ok() const { return error_.empty(); }
   const std::string& error() const { return error_; }
   // The top-level value; only when ok().

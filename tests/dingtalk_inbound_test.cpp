@@ -194,6 +194,10 @@ TEST(DingTalkInbound, ReadsEveryShapeOfEveryMemberAsTheDomDid) {
       "42",
       "-7",
       "18446744073709551615",
+      "18446744073709551616",  // past 64 bits: simdjson refuses it, and nlohmann reads a double
+      "-9223372036854775809",
+      "\"\\udc00\"",  // lone surrogates: both refuse them
+      "\"\\ud800\\u1234\"",
       "1.5",
       "true",
       "\"\"",

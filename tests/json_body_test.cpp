@@ -117,6 +117,8 @@ TEST(JsonBodyTest, ReadJsonMembersReadsWhatTheDomReads) {
                                            R"({"user":"inner"})",
                                            R"([{"text":"inner"}])",
                                            "\"\xff\"",
+                                           "\"\\udc00\"",
+                                           "\"\\ud800\\u1234\"",
                                            "nul",
                                            "[",
                                            "{"};
@@ -156,14 +158,18 @@ TEST(JsonBodyTest, ReadJsonMembersReadsWhatTheDomReads) {
 }
 
 // What simdjson alone refuses, nlohmann's reading takes: a byte-order mark, an integer past 64 bits, and a
-// body over simdjson's size limit; what both refuse gets nlohmann's words.
+// body over simdjson's size limit (which simdjson never sees); what both refuse gets nlohmann's words.
 TEST(JsonBodyTest, ReadJsonMembersFallsBackToNlohmannWhereSimdjsonRefuses) {
   const std::vector<std::string_view> names = {"user", "text"};
   const std::string big_text(detail::kSimdjsonMaxBytes, 'x');
   for (const std::string& body :
        {std::string("\xEF\xBB\xBF{\"user\":\"a\"}"), std::string(R"({"user":"a","n":18446744073709551616})"),
         R"({"user":"a","text":")" + big_text + "\"}"}) {
-    EXPECT_EQ(SimdjsonMembers(body, names), "refused") << body.substr(0, 40);
+    // Refused by simdjson 3.0 (a later one may read the first two itself, the same way).
+    const std::string fast = SimdjsonMembers(body, names);
+    EXPECT_TRUE(fast == "refused" ||
+                (body.size() <= detail::kSimdjsonMaxBytes && fast == DomMembers(body, names)))
+        << body.substr(0, 40);
     EXPECT_EQ(SaxMembers(body, names), DomMembers(body, names)) << body.substr(0, 40);
     EXPECT_THAT(SaxMembers(body, names), ::testing::StartsWith("\"a;")) << body.substr(0, 40);
   }

@@ -59,6 +59,23 @@ TEST(JsonDomTest, MalformedBodiesGetNlohmannsWords) {
   }
 }
 
+// The limit counts levels as JsonNestingDepth does, whatever the innermost value: simdjson's own limit
+// refuses a body exactly that deep around a non-empty value, which the fallback must then read.
+TEST(JsonDomTest, TheDepthLimitCountsEveryLevel) {
+  const auto nest = [](int depth, const std::string& inner) {
+    return std::string(depth, '[') + inner + std::string(depth, ']');
+  };
+  for (int limit : {32, JsonDom::kMaxDepth}) {
+    for (const std::string inner : {"", "1", "{}", "{\"a\":1}"}) {
+      const int extra = inner.empty() || inner[0] != '{' ? 0 : 1;  // an object inside is a level too
+      EXPECT_TRUE(JsonDom(nest(limit - extra, inner), limit).ok()) << limit << " " << inner;
+      JsonDom deeper(nest(limit + 1 - extra, inner), limit);
+      EXPECT_FALSE(deeper.ok()) << limit << " " << inner;
+      EXPECT_EQ(deeper.error(), "JSON nested deeper than " + std::to_string(limit) + " levels");
+    }
+  }
+}
+
 TEST(JsonDomTest, DeepNestingIsRefusedWithoutRecursing) {
   const std::string deep = "{\"a\":" + std::string(200000, '[') + std::string(200000, ']') + "}";
   JsonDom dom(deep);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/json_body.h"
 #include "tests/support/dom_reading.h"
 
 namespace opsbot {
@@ -122,6 +123,7 @@ std::string Summary(const Result<WeComInbound>& in) {
 
 // ParseWeComBotMessage as it was written against nlohmann's DOM, before it read with simdjson (JsonDom).
 std::string BotMessageByDom(const std::string& body) {
+  if (JsonNestingDepth(body, 32) > 32) return "JSON nested deeper than 32 levels";
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(body);
@@ -185,7 +187,13 @@ TEST(WeComInboundTest, TheSmartBotsMessageReadsAsTheDomReadIt) {
                                            R"({"userid":"u2","userid":"u3"})",
                                            R"({"userid":5})",
                                            R"({"content":"  @bot   ticket new x "})",
-                                           R"({"content":[1]})"};
+                                           R"({"content":[1]})",
+                                           "-9223372036854775809",
+                                           "\"\\udc00\"",
+                                           "\"\\ud800\\u1234\"",
+                                           std::string(31, '[') + std::string(31, ']'),
+                                           std::string(31, '[') + "1" + std::string(31, ']'),
+                                           std::string(32, '[') + "1" + std::string(32, ']')};
   int compared = 0;
   for (const char* key :
        {"msgid", "chatid", "chattype", "msgtype", "response_url", "from", "text", "extra"}) {

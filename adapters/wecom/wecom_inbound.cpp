@@ -107,7 +107,9 @@ Result<WeComInbound> ParseWeComAppMessage(std::string_view xml) {
 }
 
 Result<WeComInbound> ParseWeComBotMessage(std::string_view json) {
-  const JsonDom dom(json);  // read as nlohmann's DOM read it: of duplicate keys the last counts
+  // Read as nlohmann's DOM read it through ParseJsonObject: of duplicate keys the last counts, nested 32
+  // deep.
+  const JsonDom dom(json, 32);
   if (!dom.ok()) return Status::Invalid(dom.error());
   simdjson::dom::object j;
   if (dom.root().get_object().get(j) != simdjson::SUCCESS)
