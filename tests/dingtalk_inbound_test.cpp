@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/dom_reading.h"
+#include "tests/support/dom_string.h"
 
 namespace opsbot {
 namespace {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "bot/json_body.h"
-#include "tests/support/dom_reading.h"
+#include "tests/support/dom_string.h"
 
 namespace opsbot {
 namespace {

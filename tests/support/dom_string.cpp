@@ -1,4 +1,4 @@
-#include "tests/support/dom_reading.h"
+#include "tests/support/dom_string.h"
 
 namespace opsbot::testing {
 
