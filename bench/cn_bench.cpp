@@ -11,7 +11,6 @@
 //       - wecom-bot: the smart bot's JSON in a group, encrypted for "" and wrapped as {"encrypt": …}.
 //       Point it at opsbot's callback path, and at the bare server's, for the ceiling: the signing and the
 //       encryption are client work, in both figures. Prints one RESULT line; a non-200 is an error.
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -21,15 +20,15 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
-#include <thread>
+#include <utility>
 #include <vector>
 
 #include "adapters/dingtalk/dingtalk_signature.h"
 #include "adapters/wecom/wecom_crypto.h"
+#include "bench/load_client.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using Json = nlohmann::json;
 
 // The credentials of tests/e2e/wecom_test.cpp (the app's are vector T2's) and bench/run_cn's DingTalk app.
@@ -46,13 +45,23 @@ const char* kGroupWeCom = "wrFAKEopsCn0000000000000";
 enum class Kind { kDingTalk, kWeComApp, kWeComBot };
 
 struct Target {
-  std::string host_port;  // "http://127.0.0.1:8080"
+  std::string host;       // "127.0.0.1"
+  int port = 80;          // 8080
+  std::string host_port;  // "127.0.0.1:8080", the Host header
   std::string path;       // "/dingtalk/callback"
 };
 
+// "http://HOST[:PORT]/PATH" (plain HTTP only).
 Target Split(const std::string& url) {
-  auto slash = url.find('/', url.find("://") + 3);
-  return {url.substr(0, slash), slash == std::string::npos ? "/" : url.substr(slash)};
+  auto authority = url.find("://") == std::string::npos ? 0 : url.find("://") + 3;
+  auto slash = url.find('/', authority);
+  Target t;
+  t.host_port = url.substr(authority, slash == std::string::npos ? std::string::npos : slash - authority);
+  t.path = slash == std::string::npos ? "/" : url.substr(slash);
+  auto colon = t.host_port.rfind(':');
+  t.host = t.host_port.substr(0, colon);
+  if (colon != std::string::npos) t.port = std::atoi(t.host_port.c_str() + colon + 1);
+  return t;
 }
 
 long long NowMs() {
@@ -61,17 +70,10 @@ long long NowMs() {
       .count();
 }
 
-double Percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  auto k = static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size() - 1));
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-  return v[k];
-}
-
 // One request, built and signed (and encrypted) by the client.
 struct Request {
   std::string path;  // with the query string for WeCom
-  httplib::Headers headers;
+  std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   const char* content_type = "application/json";
 };
@@ -174,56 +176,29 @@ int Load(Kind kind, const std::string& url, int seconds, int connections) {
   const long long run = NowMs();  // ids unique across runs against the same database too
   std::optional<DingTalkStamps> stamps;
   if (kind == Kind::kDingTalk) stamps.emplace();
-  std::vector<std::vector<double>> latencies(static_cast<std::size_t>(connections));
-  std::atomic<long> errors{0};
   std::atomic<long long> app_msg_ids{0};
-  auto end = Clock::now() + std::chrono::seconds(seconds);
-  std::vector<std::thread> threads;
-  for (int c = 0; c < connections; ++c) {
-    threads.emplace_back([&, c] {
-      httplib::Client cli(t.host_port);
-      cli.set_keep_alive(true);
-      cli.set_tcp_nodelay(true);
-      auto& mine = latencies[static_cast<std::size_t>(c)];
-      for (long i = 0; Clock::now() < end; ++i) {
-        std::string id = "bench." + std::to_string(run) + "." + std::to_string(c) + "." + std::to_string(i);
-        Request r;
-        switch (kind) {
-          case Kind::kDingTalk:
-            r = DingTalk(*stamps, t.path, id);
-            break;
-          case Kind::kWeComApp:
-            // WeCom's MsgId is a 64-bit number: the run's start in ms × 1000 plus a counter (a later run
-            // starts at least 3 s, so 3 million ids, later).
-            r = WeComApp(app_key, t.path, id, std::to_string(run * 1000 + app_msg_ids.fetch_add(1)));
-            break;
-          case Kind::kWeComBot:
-            r = WeComBot(bot_key, t.path, id);
-            break;
-        }
-        auto start = Clock::now();
-        auto res = cli.Post(r.path.c_str(), r.headers, r.body, r.content_type);
-        double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-        if (!res || res->status != 200) {
-          if (errors.fetch_add(1) < 3)
-            std::fprintf(stderr, "cn_bench: %s\n",
-                         res ? (std::to_string(res->status) + " " + res->body).c_str()
-                             : httplib::to_string(res.error()).c_str());
-        }
-        mine.push_back(ms);
-      }
-    });
-  }
-  for (auto& th : threads)
-    th.join();
-  std::vector<double> all;
-  for (auto& v : latencies)
-    all.insert(all.end(), v.begin(), v.end());
-  std::size_t n = all.size();
-  double p50 = Percentile(all, 50), p99 = Percentile(all, 99);
-  std::printf("RESULT rps=%.0f p50_ms=%.3f p99_ms=%.3f requests=%zu errors=%ld\n",
-              static_cast<double>(n) / seconds, p50, p99, n, errors.load());
-  return errors.load() == 0 ? 0 : 1;
+  auto make = [&](int c, long i) {
+    std::string id = "bench." + std::to_string(run) + "." + std::to_string(c) + "." + std::to_string(i);
+    Request r;
+    switch (kind) {
+      case Kind::kDingTalk:
+        r = DingTalk(*stamps, t.path, id);
+        break;
+      case Kind::kWeComApp:
+        // WeCom's MsgId is a 64-bit number: the run's start in ms × 1000 plus a counter (a later run starts
+        // at least 3 s, so 3 million ids, later).
+        r = WeComApp(app_key, t.path, id, std::to_string(run * 1000 + app_msg_ids.fetch_add(1)));
+        break;
+      case Kind::kWeComBot:
+        r = WeComBot(bot_key, t.path, id);
+        break;
+    }
+    return opsbot::bench::RawPost(t.host_port, r.path, r.headers, r.body, r.content_type);
+  };
+  // Two load threads, as bench/run's wrk -t2: enough to keep 16 connections busy on two cores.
+  auto result = opsbot::bench::RunLoad(t.host, t.port, seconds, connections, 2, make);
+  opsbot::bench::PrintResult(result, seconds);
+  return result.errors == 0 ? 0 : 1;
 }
 
 }  // namespace

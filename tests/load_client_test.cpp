@@ -1,0 +1,114 @@
+// The benchmarks' load client against a real cpp-httplib server: what it counts is what the server saw.
+#include "bench/load_client.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+namespace opsbot::bench {
+namespace {
+
+// A server on a free port that answers POST /echo with the request's X-Seq header, 200 or (for ?fail) 503,
+// and, for ?close, closes each connection after its answer.
+class EchoServer {
+ public:
+  EchoServer() {
+    server_.Post("/echo", [this](const httplib::Request& req, httplib::Response& res) {
+      ++requests_;
+      {
+        std::lock_guard lock(mu_);
+        seen_.insert(req.get_header_value("X-Seq") + "|" + req.body);
+      }
+      if (req.has_param("close")) res.set_header("Connection", "close");
+      res.status = req.has_param("fail") ? 503 : 200;
+      res.set_content("seq " + req.get_header_value("X-Seq"), "text/plain");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~EchoServer() {
+    server_.stop();
+    thread_.join();
+  }
+  int port() const { return port_; }
+  long requests() const { return requests_; }
+  std::size_t distinct() {
+    std::lock_guard lock(mu_);
+    return seen_.size();
+  }
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::atomic<long> requests_{0};
+  std::mutex mu_;
+  std::set<std::string> seen_;
+};
+
+RequestMaker Maker(int port, const std::string& query) {
+  return [port, query](int conn, long seq) {
+    std::string id = std::to_string(conn) + "." + std::to_string(seq);
+    return RawPost("127.0.0.1:" + std::to_string(port), "/echo" + query, {{"X-Seq", id}}, "body " + id,
+                   "text/plain");
+  };
+}
+
+TEST(LoadClient, KeepsEveryConnectionBusyAndCountsWhatTheServerAnswered) {
+  EchoServer server;
+  LoadResult r = RunLoad("127.0.0.1", server.port(), 1, 4, 2, Maker(server.port(), ""));
+  EXPECT_EQ(r.errors, 0) << (r.first_errors.empty() ? "" : r.first_errors[0]);
+  ASSERT_GT(r.latencies_ms.size(), 100u);
+  // Requests in flight at the end are answered but not counted: at most one a connection.
+  EXPECT_GE(server.requests(), static_cast<long>(r.latencies_ms.size()));
+  EXPECT_LE(server.requests(), static_cast<long>(r.latencies_ms.size()) + 4);
+  // Each request was made for its own connection and sequence number, headers and body intact.
+  EXPECT_EQ(server.distinct(), static_cast<std::size_t>(server.requests()));
+  for (double ms : r.latencies_ms)
+    ASSERT_GE(ms, 0.0);
+}
+
+TEST(LoadClient, CountsNon200AnswersAsErrorsWithTheirBody) {
+  EchoServer server;
+  LoadResult r = RunLoad("127.0.0.1", server.port(), 1, 2, 2, Maker(server.port(), "?fail"));
+  EXPECT_GE(r.errors, static_cast<long>(r.latencies_ms.size()));
+  ASSERT_FALSE(r.first_errors.empty());
+  EXPECT_EQ(r.first_errors[0].substr(0, 8), "503 seq ");
+}
+
+TEST(LoadClient, ReconnectsWhenTheServerClosesAfterAnAnswer) {
+  EchoServer server;
+  LoadResult r = RunLoad("127.0.0.1", server.port(), 1, 2, 1, Maker(server.port(), "?close"));
+  EXPECT_EQ(r.errors, 0) << (r.first_errors.empty() ? "" : r.first_errors[0]);
+  EXPECT_GT(r.latencies_ms.size(), 10u);
+}
+
+TEST(LoadClient, ReportsAServerThatIsNotThere) {
+  // A port that was free a moment ago, with nothing listening on it now.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  int port = ntohs(addr.sin_port);
+  LoadResult r = RunLoad("127.0.0.1", port, 1, 2, 2, Maker(port, ""));
+  EXPECT_EQ(r.errors, 2);
+  ASSERT_FALSE(r.first_errors.empty());
+  EXPECT_NE(r.first_errors[0].find("connect failed"), std::string::npos) << r.first_errors[0];
+  EXPECT_TRUE(r.latencies_ms.empty());
+}
+
+}  // namespace
+}  // namespace opsbot::bench
