@@ -1,4 +1,5 @@
 # Shell helpers shared by the bench/run* scripts (sourced, not run).
+# shellcheck shell=bash
 
 # listens PID PORT: whether process PID holds a socket listening on PORT (IPv4 or IPv6: Node listens on ::),
 # read from /proc.
@@ -30,3 +31,9 @@ wait_up() {
   echo "bench: nothing answered as process $pid on port $port within 5 s" >&2
   return 1
 }
+
+# field NAME LINE: the number after "NAME=" in a RESULT line.
+field() { sed "s/.*$1=\([0-9.]*\).*/\1/" <<<"$2"; }
+
+# median: the median of the numbers on stdin, one a line.
+median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
