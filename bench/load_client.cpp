@@ -8,12 +8,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <string_view>
 #include <thread>
 
 namespace opsbot::bench {
@@ -76,8 +79,10 @@ int ParseResponse(const std::string& in, Response& r) {
     std::size_t colon = line.find(':');
     if (colon != std::string_view::npos) {
       std::string_view name = line.substr(0, colon), value = line.substr(colon + 1);
-      while (!value.empty() && value.front() == ' ')
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
         value.remove_prefix(1);
+      while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+        value.remove_suffix(1);
       if (EqualsNoCase(name, "Content-Length")) length = std::atol(std::string(value).c_str());
       if (EqualsNoCase(name, "Connection") && EqualsNoCase(value, "close")) r.close = true;
       if (EqualsNoCase(name, "Transfer-Encoding")) return -1;  // chunked: not what the servers here send
@@ -132,15 +137,24 @@ void RunThread(const addrinfo* addr, std::vector<Conn>& conns, Clock::time_point
     c.want_out = false;
     return true;
   };
+  // A connection is retired when the time is up or it broke: closed (which also takes it out of epoll).
+  auto retire = [&](Conn& c) {
+    if (c.fd >= 0) ::close(c.fd);
+    c.fd = -1;
+    c.done = true;
+  };
   auto send_next = [&](Conn& c) {
     if (Clock::now() >= end) {
-      c.done = true;
+      retire(c);
       return;
     }
     c.out = make(c.index, c.seq++);
     c.written = 0;
     c.start = Clock::now();
-    if (!flush(c)) shared.Error("write failed: " + std::string(std::strerror(errno)));
+    if (!flush(c)) {
+      shared.Error("write failed: " + std::string(std::strerror(errno)));
+      retire(c);
+    }
   };
   auto reconnect = [&](Conn& c) {
     if (c.fd >= 0) ::close(c.fd);
@@ -149,7 +163,7 @@ void RunThread(const addrinfo* addr, std::vector<Conn>& conns, Clock::time_point
     c.fd = Connect(addr);
     if (c.fd < 0) {
       shared.Error("connect failed: " + std::string(std::strerror(errno)));
-      c.done = true;
+      retire(c);
       return;
     }
     watch(c, EPOLLIN, EPOLL_CTL_ADD);
@@ -167,6 +181,8 @@ void RunThread(const addrinfo* addr, std::vector<Conn>& conns, Clock::time_point
       break;
     }
     int n = ::epoll_wait(ep, events.data(), static_cast<int>(events.size()), 100);
+    // One time for every answer of this wake: they had all arrived by now, whatever order they are read in.
+    auto now = Clock::now();
     for (int i = 0; i < n; ++i) {
       Conn& c = *static_cast<Conn*>(events[static_cast<std::size_t>(i)].data.ptr);
       if (c.done) continue;
@@ -190,7 +206,6 @@ void RunThread(const addrinfo* addr, std::vector<Conn>& conns, Clock::time_point
       Response r;
       int parsed = ParseResponse(c.in, r);
       if (parsed == 0) continue;
-      auto now = Clock::now();
       if (parsed < 0) {
         shared.Error("unreadable response: " + c.in.substr(0, 200));
         reconnect(c);

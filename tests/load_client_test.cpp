@@ -17,8 +17,7 @@
 namespace opsbot::bench {
 namespace {
 
-// A server on a free port that answers POST /echo with the request's X-Seq header, 200 or (for ?fail) 503,
-// and, for ?close, closes each connection after its answer.
+// A server on a free port that answers POST /echo with the request's X-Seq header, 200 or (for ?fail) 503.
 class EchoServer {
  public:
   EchoServer() {
@@ -28,7 +27,6 @@ class EchoServer {
         std::lock_guard lock(mu_);
         seen_.insert(req.get_header_value("X-Seq") + "|" + req.body);
       }
-      if (req.has_param("close")) res.set_header("Connection", "close");
       res.status = req.has_param("fail") ? 503 : 200;
       res.set_content("seq " + req.get_header_value("X-Seq"), "text/plain");
     });
@@ -85,15 +83,84 @@ TEST(LoadClient, CountsNon200AnswersAsErrorsWithTheirBody) {
   EXPECT_EQ(r.first_errors[0].substr(0, 8), "503 seq ");
 }
 
+// A server on raw sockets, one connection at a time: reads a request (headers and Content-Length body), then
+// answers 200 with `Connection: close` and closes (answer = true), or closes without a word (answer = false).
+class ClosingServer {
+ public:
+  explicit ClosingServer(bool answer) : answer_(answer) {
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    ::listen(listen_fd_, 16);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~ClosingServer() {
+    ::shutdown(listen_fd_, SHUT_RDWR);  // wakes accept()
+    thread_.join();
+    ::close(listen_fd_);
+  }
+  int port() const { return port_; }
+  long connections() const { return connections_; }
+
+ private:
+  void Serve() {
+    for (;;) {
+      int fd = ::accept(listen_fd_, nullptr, nullptr);
+      if (fd < 0) return;
+      ++connections_;
+      std::string in;
+      char buf[4096];
+      for (;;) {
+        auto head = in.find("\r\n\r\n");
+        auto length = in.find("Content-Length: ");
+        if (head != std::string::npos && length != std::string::npos &&
+            in.size() >= head + 4 + std::stoul(in.substr(length + 16))) {
+          break;
+        }
+        ssize_t got = ::recv(fd, buf, sizeof buf, 0);
+        if (got <= 0) break;
+        in.append(buf, static_cast<std::size_t>(got));
+      }
+      if (answer_) {
+        std::string out = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+        ::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
+      }
+      ::close(fd);
+    }
+  }
+
+  bool answer_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::atomic<long> connections_{0};
+  std::thread thread_;
+};
+
 TEST(LoadClient, ReconnectsWhenTheServerClosesAfterAnAnswer) {
-  EchoServer server;
-  LoadResult r = RunLoad("127.0.0.1", server.port(), 1, 2, 1, Maker(server.port(), "?close"));
+  ClosingServer server(/*answer=*/true);
+  LoadResult r = RunLoad("127.0.0.1", server.port(), 1, 2, 1, Maker(server.port(), ""));
   EXPECT_EQ(r.errors, 0) << (r.first_errors.empty() ? "" : r.first_errors[0]);
-  EXPECT_GT(r.latencies_ms.size(), 10u);
+  ASSERT_GT(r.latencies_ms.size(), 10u);
+  // One connection a request: every answer said it closed.
+  EXPECT_GE(server.connections(), static_cast<long>(r.latencies_ms.size()));
+}
+
+TEST(LoadClient, CountsAConnectionClosedWithoutAnAnswerAsAnError) {
+  ClosingServer server(/*answer=*/false);
+  LoadResult r = RunLoad("127.0.0.1", server.port(), 1, 2, 1, Maker(server.port(), ""));
+  EXPECT_TRUE(r.latencies_ms.empty());
+  EXPECT_GT(r.errors, 2);  // and it kept trying on a new connection
+  ASSERT_FALSE(r.first_errors.empty());
+  EXPECT_EQ(r.first_errors[0], "connection closed by the server");
 }
 
 TEST(LoadClient, ReportsAServerThatIsNotThere) {
-  // A port that was free a moment ago, with nothing listening on it now.
+  // A port bound but not listening, held until the end: every connect to it is refused.
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -101,9 +168,9 @@ TEST(LoadClient, ReportsAServerThatIsNotThere) {
   ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
   socklen_t len = sizeof addr;
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
   int port = ntohs(addr.sin_port);
   LoadResult r = RunLoad("127.0.0.1", port, 1, 2, 2, Maker(port, ""));
+  ::close(fd);
   EXPECT_EQ(r.errors, 2);
   ASSERT_FALSE(r.first_errors.empty());
   EXPECT_NE(r.first_errors[0].find("connect failed"), std::string::npos) << r.first_errors[0];
