@@ -7,8 +7,6 @@
 namespace opsbot {
 namespace {
 
-constexpr const char* kNotAnObject = "the body must be a JSON object";
-
 std::string MalformedJson(const nlohmann::json::exception& e) {
   return std::string("malformed JSON: ") + e.what();
 }
@@ -111,7 +109,7 @@ Result<nlohmann::json> ParseJsonObject(std::string_view body, int max_depth) {
   if (JsonNestingDepth(body, max_depth) > max_depth) return TooDeep(max_depth);
   try {
     auto j = nlohmann::json::parse(body);
-    if (!j.is_object()) return Status::Invalid(kNotAnObject);
+    if (!j.is_object()) return Status::Invalid(kJsonNotAnObject);
     return j;
   } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for a number like 1e400
     return Status::Invalid(MalformedJson(e));
@@ -154,7 +152,7 @@ Status ReadJsonMembers(std::string_view body, std::span<const std::string_view> 
   if (detail::ReadJsonMembersBySimdjson(body, names.first(n), out.first(n))) return Status::Ok();
   MemberReader reader(names.first(n), out.first(n));
   if (!nlohmann::json::sax_parse(body.begin(), body.end(), &reader)) return Status::Invalid(reader.error());
-  if (!reader.object()) return Status::Invalid(kNotAnObject);
+  if (!reader.object()) return Status::Invalid(kJsonNotAnObject);
   return Status::Ok();
 }
 

@@ -11,10 +11,15 @@
 
 namespace opsbot {
 
+// How deep a request body's arrays and objects may nest, and what a body that is no object is told: the same
+// for every reader of a request body (ParseJsonObject, ReadJsonMembers, a JsonDom walked by hand).
+inline constexpr int kJsonRequestMaxDepth = 32;
+inline constexpr const char* kJsonNotAnObject = "the body must be a JSON object";
+
 // Parses a request body as a JSON object. Refuses (kInvalidArgument, with the parser's message) malformed
 // JSON, a top-level value that is not an object, and nesting deeper than `max_depth` — checked by a scan
 // before parsing, so no input can exhaust the stack.
-Result<nlohmann::json> ParseJsonObject(std::string_view body, int max_depth = 32);
+Result<nlohmann::json> ParseJsonObject(std::string_view body, int max_depth = kJsonRequestMaxDepth);
 
 // A top-level member of a JSON object as ReadJsonMembers reads it: the last of its duplicates.
 struct JsonMember {
@@ -29,7 +34,7 @@ struct JsonMember {
 // DOM's); a body simdjson refuses is read again by nlohmann's SAX parser, which decides: it words the
 // errors, and accepts the few documents simdjson alone refuses (a byte-order mark, an integer past 64 bits).
 Status ReadJsonMembers(std::string_view body, std::span<const std::string_view> names,
-                       std::span<JsonMember> out, int max_depth = 32);
+                       std::span<JsonMember> out, int max_depth = kJsonRequestMaxDepth);
 
 namespace detail {
 // Bodies up to this size are read by simdjson, whose per-thread parser keeps buffers sized by the largest.

@@ -107,13 +107,12 @@ Result<WeComInbound> ParseWeComAppMessage(std::string_view xml) {
 }
 
 Result<WeComInbound> ParseWeComBotMessage(std::string_view json) {
-  // Read as nlohmann's DOM read it through ParseJsonObject: of duplicate keys the last counts, nested 32
+  // Read as nlohmann's DOM read it through ParseJsonObject: of duplicate keys the last counts, nested as
   // deep.
-  const JsonDom dom(json, 32);
+  const JsonDom dom(json, kJsonRequestMaxDepth);
   if (!dom.ok()) return Status::Invalid(dom.error());
   simdjson::dom::object j;
-  if (dom.root().get_object().get(j) != simdjson::SUCCESS)
-    return Status::Invalid("the body must be a JSON object");
+  if (dom.root().get_object().get(j) != simdjson::SUCCESS) return Status::Invalid(kJsonNotAnObject);
   WeComInbound in;
   std::string chattype, msgtype, user;
   for (auto [key, out] : {std::pair{"msgid", &in.msg_id},
