@@ -37,3 +37,9 @@ field() { sed "s/.*$1=\([0-9.]*\).*/\1/" <<<"$2"; }
 
 # median: the median of the numbers on stdin, one a line.
 median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+# cpu_ticks PID: the user and system CPU process PID has used, in clock ticks (getconf CLK_TCK a second).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# peak_rss_mb PID: the peak resident memory of process PID, in MB.
+peak_rss_mb() { awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "adapters/slack/slack_signature.h"
+#include "bench/load_client.h"
 
 namespace {
 
@@ -44,13 +45,6 @@ Target Split(const std::string& url) {
 httplib::Headers Signed(const std::string& secret, const std::string& body) {
   std::string ts = std::to_string(std::time(nullptr));
   return {{"X-Slack-Request-Timestamp", ts}, {"X-Slack-Signature", opsbot::SlackSignature(secret, ts, body)}};
-}
-
-double Percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  auto k = static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size() - 1));
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-  return v[k];
 }
 
 int Load(const std::string& url, const std::string& secret, int seconds, int connections) {
@@ -81,14 +75,12 @@ int Load(const std::string& url, const std::string& secret, int seconds, int con
   }
   for (auto& th : threads)
     th.join();
-  std::vector<double> all;
+  opsbot::bench::LoadResult result;
   for (auto& v : latencies)
-    all.insert(all.end(), v.begin(), v.end());
-  std::size_t n = all.size();
-  double p50 = Percentile(all, 50), p99 = Percentile(all, 99);
-  std::printf("RESULT rps=%.0f p50_ms=%.3f p99_ms=%.3f requests=%zu errors=%ld\n",
-              static_cast<double>(n) / seconds, p50, p99, n, errors.load());
-  return errors.load() == 0 ? 0 : 1;
+    result.latencies_ms.insert(result.latencies_ms.end(), v.begin(), v.end());
+  result.errors = errors.load();
+  opsbot::bench::PrintResult(result, seconds);
+  return result.errors == 0 ? 0 : 1;
 }
 
 int Outbox(const std::string& opsbot_url, const std::string& secret, int fake_port, int messages,
