@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -18,6 +17,8 @@
 #include <mutex>
 #include <string_view>
 #include <thread>
+
+#include "bot/text.h"
 
 namespace opsbot::bench {
 namespace {
@@ -49,12 +50,6 @@ int Connect(const addrinfo* addr) {
   return fd;
 }
 
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // A response read whole from `in`: its status, its body and whether the server closes the connection.
 struct Response {
   int status = 0;
@@ -78,14 +73,11 @@ int ParseResponse(const std::string& in, Response& r) {
         head.substr(pos + 2, (next == std::string_view::npos ? head.size() : next) - pos - 2);
     std::size_t colon = line.find(':');
     if (colon != std::string_view::npos) {
-      std::string_view name = line.substr(0, colon), value = line.substr(colon + 1);
-      while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-        value.remove_prefix(1);
-      while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
-        value.remove_suffix(1);
-      if (EqualsNoCase(name, "Content-Length")) length = std::atol(std::string(value).c_str());
-      if (EqualsNoCase(name, "Connection") && EqualsNoCase(value, "close")) r.close = true;
-      if (EqualsNoCase(name, "Transfer-Encoding")) return -1;  // chunked: not what the servers here send
+      std::string_view name = line.substr(0, colon);
+      std::string value = TrimAscii(line.substr(colon + 1));
+      if (EqualsIgnoreCase(name, "Content-Length")) length = std::atol(value.c_str());
+      if (EqualsIgnoreCase(name, "Connection") && EqualsIgnoreCase(value, "close")) r.close = true;
+      if (EqualsIgnoreCase(name, "Transfer-Encoding")) return -1;  // chunked: not what the servers here send
     }
     pos = next;
   }
