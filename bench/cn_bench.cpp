@@ -44,26 +44,6 @@ const char* kGroupWeCom = "wrFAKEopsCn0000000000000";
 
 enum class Kind { kDingTalk, kWeComApp, kWeComBot };
 
-struct Target {
-  std::string host;       // "127.0.0.1"
-  int port = 80;          // 8080
-  std::string host_port;  // "127.0.0.1:8080", the Host header
-  std::string path;       // "/dingtalk/callback"
-};
-
-// "http://HOST[:PORT]/PATH" (plain HTTP only).
-Target Split(const std::string& url) {
-  auto authority = url.find("://") == std::string::npos ? 0 : url.find("://") + 3;
-  auto slash = url.find('/', authority);
-  Target t;
-  t.host_port = url.substr(authority, slash == std::string::npos ? std::string::npos : slash - authority);
-  t.path = slash == std::string::npos ? "/" : url.substr(slash);
-  auto colon = t.host_port.rfind(':');
-  t.host = t.host_port.substr(0, colon);
-  if (colon != std::string::npos) t.port = std::atoi(t.host_port.c_str() + colon + 1);
-  return t;
-}
-
 long long NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -170,7 +150,7 @@ Request WeComBot(const opsbot::WeComKey& key, const std::string& path, const std
 }
 
 int Load(Kind kind, const std::string& url, int seconds, int connections) {
-  Target t = Split(url);
+  opsbot::bench::LoadTarget t = opsbot::bench::ParseLoadUrl(url);
   const opsbot::WeComKey app_key = *opsbot::ParseEncodingAesKey(kAppAesKey);
   const opsbot::WeComKey bot_key = *opsbot::ParseEncodingAesKey(kBotAesKey);
   const long long run = NowMs();  // ids unique across runs against the same database too

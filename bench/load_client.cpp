@@ -229,6 +229,18 @@ double Percentile(std::vector<double>& v, double p) {
 
 }  // namespace
 
+LoadTarget ParseLoadUrl(const std::string& url) {
+  auto authority = url.find("://") == std::string::npos ? 0 : url.find("://") + 3;
+  auto slash = url.find('/', authority);
+  LoadTarget t;
+  t.host_port = url.substr(authority, slash == std::string::npos ? std::string::npos : slash - authority);
+  t.path = slash == std::string::npos ? "/" : url.substr(slash);
+  auto colon = t.host_port.rfind(':');
+  t.host = t.host_port.substr(0, colon);
+  if (colon != std::string::npos) t.port = std::atoi(t.host_port.c_str() + colon + 1);
+  return t;
+}
+
 std::string RawPost(const std::string& host, const std::string& path_and_query,
                     const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body,
                     const std::string& content_type) {

@@ -13,6 +13,15 @@
 
 namespace opsbot::bench {
 
+// Where a load goes, from "http://HOST[:PORT]/PATH" (plain HTTP only; no port: 80, no path: "/").
+struct LoadTarget {
+  std::string host;       // "127.0.0.1"
+  int port = 80;          // 8080
+  std::string host_port;  // "127.0.0.1:8080", the Host header
+  std::string path;       // "/dingtalk/callback"
+};
+LoadTarget ParseLoadUrl(const std::string& url);
+
 // A whole HTTP/1.1 POST with Content-Length and keep-alive, ready to write to a socket.
 std::string RawPost(const std::string& host, const std::string& path_and_query,
                     const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body,

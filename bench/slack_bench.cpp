@@ -2,8 +2,9 @@
 //
 //   slack_bench load URL SECRET SECONDS CONNECTIONS
 //       Signed slash commands (`/ops ticket new …`, each with its own trigger_id, so none is a replay) from
-//       CONNECTIONS keep-alive connections for SECONDS. Point it at opsbot's /slack/commands, and at the
-//       bare server's, for the ceiling: the same client cost is in both figures. Prints one RESULT line.
+//       CONNECTIONS keep-alive connections for SECONDS, through bench/load_client.h as cn_bench's loads.
+//       Point it at opsbot's /slack/commands, and at the bare server's, for the ceiling: the same client cost
+//       is in both figures. Prints one RESULT line.
 //   slack_bench outbox OPSBOT_URL SECRET FAKE_PORT MESSAGES CHANNELS PACE_MS
 //       Serves a fake Slack Web API on FAKE_PORT (chat.postMessage: ok, recording when each channel got
 //       what), posts MESSAGES signed app_mention events to OPSBOT_URL/slack/events spread over CHANNELS
@@ -32,53 +33,25 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct Target {
-  std::string host_port;  // "http://127.0.0.1:8080"
-  std::string path;       // "/slack/commands"
-};
-
-Target Split(const std::string& url) {
-  auto slash = url.find('/', url.find("://") + 3);
-  return {url.substr(0, slash), slash == std::string::npos ? "/" : url.substr(slash)};
-}
-
 httplib::Headers Signed(const std::string& secret, const std::string& body) {
   std::string ts = std::to_string(std::time(nullptr));
   return {{"X-Slack-Request-Timestamp", ts}, {"X-Slack-Signature", opsbot::SlackSignature(secret, ts, body)}};
 }
 
 int Load(const std::string& url, const std::string& secret, int seconds, int connections) {
-  Target t = Split(url);
-  std::vector<std::vector<double>> latencies(static_cast<std::size_t>(connections));
-  std::atomic<long> errors{0};
-  auto end = Clock::now() + std::chrono::seconds(seconds);
-  std::vector<std::thread> threads;
-  for (int c = 0; c < connections; ++c) {
-    threads.emplace_back([&, c] {
-      httplib::Client cli(t.host_port);
-      cli.set_keep_alive(true);
-      cli.set_tcp_nodelay(true);
-      auto& mine = latencies[static_cast<std::size_t>(c)];
-      for (long i = 0; Clock::now() < end; ++i) {
-        std::string body =
-            "token=x&team_id=T1&team_domain=bench&channel_id=C0FAKEOPS&channel_name=ops&user_id=U0FAKEBOB"
-            "&user_name=bob&command=%2Fops&text=ticket+new+bench+load+p3+%23bench"
-            "&response_url=http%3A%2F%2F127.0.0.1%3A1%2Fx&trigger_id=" +
-            std::to_string(c) + "." + std::to_string(i) + "." + std::to_string(std::time(nullptr));
-        auto start = Clock::now();
-        auto res = cli.Post(t.path.c_str(), Signed(secret, body), body, "application/x-www-form-urlencoded");
-        double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-        if (!res || res->status != 200) ++errors;
-        mine.push_back(ms);
-      }
-    });
-  }
-  for (auto& th : threads)
-    th.join();
-  opsbot::bench::LoadResult result;
-  for (auto& v : latencies)
-    result.latencies_ms.insert(result.latencies_ms.end(), v.begin(), v.end());
-  result.errors = errors.load();
+  opsbot::bench::LoadTarget t = opsbot::bench::ParseLoadUrl(url);
+  auto make = [&](int c, long i) {
+    std::string body =
+        "token=x&team_id=T1&team_domain=bench&channel_id=C0FAKEOPS&channel_name=ops&user_id=U0FAKEBOB"
+        "&user_name=bob&command=%2Fops&text=ticket+new+bench+load+p3+%23bench"
+        "&response_url=http%3A%2F%2F127.0.0.1%3A1%2Fx&trigger_id=" +
+        std::to_string(c) + "." + std::to_string(i) + "." + std::to_string(std::time(nullptr));
+    httplib::Headers signed_headers = Signed(secret, body);
+    return opsbot::bench::RawPost(t.host_port, t.path, {signed_headers.begin(), signed_headers.end()}, body,
+                                  "application/x-www-form-urlencoded");
+  };
+  // Two load threads, as bench/run's wrk -t2: enough to keep 16 connections busy on two cores.
+  auto result = opsbot::bench::RunLoad(t.host, t.port, seconds, connections, 2, make);
   opsbot::bench::PrintResult(result, seconds);
   return result.errors == 0 ? 0 : 1;
 }
@@ -112,8 +85,8 @@ int Outbox(const std::string& opsbot_url, const std::string& secret, int fake_po
   std::thread serving([&] { fake.listen_after_bind(); });
 
   // Every event first: the outbox holds them all before it has sent many.
-  Target t = Split(opsbot_url);
-  httplib::Client cli(t.host_port);
+  opsbot::bench::LoadTarget t = opsbot::bench::ParseLoadUrl(opsbot_url);
+  httplib::Client cli(t.host, t.port);
   cli.set_keep_alive(true);
   cli.set_tcp_nodelay(true);  // headers and body are two writes: no Nagle wait for the delayed ACK
   auto start = Clock::now();

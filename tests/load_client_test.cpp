@@ -177,5 +177,18 @@ TEST(LoadClient, ReportsAServerThatIsNotThere) {
   EXPECT_TRUE(r.latencies_ms.empty());
 }
 
+TEST(LoadClient, ParsesTheUrlItLoads) {
+  LoadTarget t = ParseLoadUrl("http://127.0.0.1:18391/dingtalk/callback?x=1");
+  EXPECT_EQ(t.host, "127.0.0.1");
+  EXPECT_EQ(t.port, 18391);
+  EXPECT_EQ(t.host_port, "127.0.0.1:18391");
+  EXPECT_EQ(t.path, "/dingtalk/callback?x=1");
+  LoadTarget bare = ParseLoadUrl("http://localhost");
+  EXPECT_EQ(bare.host, "localhost");
+  EXPECT_EQ(bare.port, 80);
+  EXPECT_EQ(bare.host_port, "localhost");
+  EXPECT_EQ(bare.path, "/");
+}
+
 }  // namespace
 }  // namespace opsbot::bench

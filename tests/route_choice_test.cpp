@@ -29,7 +29,7 @@ BudgetState Lane(SendBudgets& budgets, const std::string& key) {
   return {};
 }
 
-DeliveryResult Outcome(DeliveryResult::Kind kind, bool rate_limited = false) {
+DeliveryResult SendResult(DeliveryResult::Kind kind, bool rate_limited = false) {
   DeliveryResult r = Delivery(kind, "error");
   r.rate_limited = rate_limited;
   return r;
@@ -128,7 +128,7 @@ class AfterFailedSendTest : public ::testing::Test {
 
 TEST_F(AfterFailedSendTest, TooFastBlocksTheLaneUncountedAndWaitsForTheNextRouteWithBudget) {
   budgets_.Block("robot:2", kRouteNow + 7000, "http 502");
-  const DeliveryResult too_fast = Outcome(DeliveryResult::Kind::kRetry, true);
+  const DeliveryResult too_fast = SendResult(DeliveryResult::Kind::kRetry, true);
   Failover f = Fail(routes_, routes_[0], too_fast, 3, kRouteNow + 10);
   EXPECT_EQ(f.next, Failover::Next::kThrottled);
   EXPECT_EQ(f.attempts, 3);
@@ -146,7 +146,7 @@ TEST_F(AfterFailedSendTest, TooFastBlocksTheLaneUncountedAndWaitsForTheNextRoute
 }
 
 TEST_F(AfterFailedSendTest, AFailureGoesAnotherWayAtOnceUncountedAndBacksTheLaneOff) {
-  const DeliveryResult failed = Outcome(DeliveryResult::Kind::kRetry);
+  const DeliveryResult failed = SendResult(DeliveryResult::Kind::kRetry);
   Failover f = Fail(routes_, routes_[0], failed, 2, kRouteNow);
   EXPECT_EQ(f.next, Failover::Next::kOtherRouteNow);
   EXPECT_EQ(f.attempts, 2);
@@ -168,7 +168,7 @@ TEST_F(AfterFailedSendTest, AFailureGoesAnotherWayAtOnceUncountedAndBacksTheLane
 
 TEST_F(AfterFailedSendTest, ARefusedMessageTriesEachRouteOnceThenDies) {
   budgets_.Block("robot:2", kRouteNow + 3000, "");
-  const DeliveryResult refused = Outcome(DeliveryResult::Kind::kGiveUp);
+  const DeliveryResult refused = SendResult(DeliveryResult::Kind::kGiveUp);
   Failover f = Fail(routes_, routes_[0], refused, 0, kRouteNow);
   EXPECT_EQ(f.next, Failover::Next::kOtherRoute);
   EXPECT_EQ(f.attempts, 1);
@@ -181,7 +181,7 @@ TEST_F(AfterFailedSendTest, ARefusedMessageTriesEachRouteOnceThenDies) {
 }
 
 TEST_F(AfterFailedSendTest, ALoneRouteIsRetriedAfterTheBackoffUntilTheLastAttempt) {
-  const DeliveryResult failed = Outcome(DeliveryResult::Kind::kReauth);
+  const DeliveryResult failed = SendResult(DeliveryResult::Kind::kReauth);
   Failover f = Fail({routes_[0]}, routes_[0], failed, 2, kRouteNow);
   EXPECT_EQ(f.next, Failover::Next::kRetry);
   EXPECT_EQ(f.attempts, 3);
