@@ -58,7 +58,30 @@ struct Response {
   std::size_t size = 0;  // bytes of `in` it took
 };
 
+// A chunked body starting at `from`: 1 when whole (its data in `body`, `end` just past its last CRLF), 0 when
+// more bytes are needed, -1 when malformed. Trailers are not supported (none of the servers here sends them).
+int ParseChunked(const std::string& in, std::size_t from, std::string& body, std::size_t& end) {
+  body.clear();
+  for (std::size_t pos = from;;) {
+    std::size_t eol = in.find("\r\n", pos);
+    if (eol == std::string::npos) return in.size() - pos > 32 ? -1 : 0;
+    char* stop = nullptr;
+    unsigned long size = std::strtoul(in.c_str() + pos, &stop, 16);
+    if (stop == in.c_str() + pos || (*stop != '\r' && *stop != ';')) return -1;
+    std::size_t data = eol + 2;
+    if (in.size() < data + size + 2) return 0;
+    if (in.compare(data + size, 2, "\r\n") != 0) return -1;
+    if (size == 0) {
+      end = data + 2;
+      return 1;
+    }
+    body.append(in, data, size);
+    pos = data + size + 2;
+  }
+}
+
 // 1: a whole response is in `in`; 0: more bytes are needed; -1: `in` is no response this client can read.
+// Its body is framed by Content-Length (what cpp-httplib sends) or chunked (what Node.js sends).
 int ParseResponse(const std::string& in, Response& r) {
   auto head_end = in.find("\r\n\r\n");
   if (head_end == std::string::npos) return in.size() > 65536 ? -1 : 0;
@@ -66,6 +89,7 @@ int ParseResponse(const std::string& in, Response& r) {
   if (head.size() < 12 || head.substr(0, 5) != "HTTP/") return -1;
   r.status = std::atoi(std::string(head.substr(9, 3)).c_str());
   long length = -1;
+  bool chunked = false;
   std::size_t pos = head.find("\r\n");
   while (pos != std::string_view::npos && pos < head.size()) {
     std::size_t next = head.find("\r\n", pos + 2);
@@ -77,10 +101,14 @@ int ParseResponse(const std::string& in, Response& r) {
       std::string value = TrimAscii(line.substr(colon + 1));
       if (EqualsIgnoreCase(name, "Content-Length")) length = std::atol(value.c_str());
       if (EqualsIgnoreCase(name, "Connection") && EqualsIgnoreCase(value, "close")) r.close = true;
-      if (EqualsIgnoreCase(name, "Transfer-Encoding")) return -1;  // chunked: not what the servers here send
+      if (EqualsIgnoreCase(name, "Transfer-Encoding")) {
+        if (!EqualsIgnoreCase(value, "chunked")) return -1;
+        chunked = true;
+      }
     }
     pos = next;
   }
+  if (chunked) return ParseChunked(in, head_end + 4, r.body, r.size);
   if (length < 0) return -1;
   std::size_t total = head_end + 4 + static_cast<std::size_t>(length);
   if (in.size() < total) return 0;

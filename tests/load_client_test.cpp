@@ -17,7 +17,8 @@
 namespace opsbot::bench {
 namespace {
 
-// A server on a free port that answers POST /echo with the request's X-Seq header, 200 or (for ?fail) 503.
+// A server on a free port that answers POST /echo with the request's X-Seq header, 200 or (for ?fail) 503,
+// its body framed by Content-Length or (for ?chunked) chunked.
 class EchoServer {
  public:
   EchoServer() {
@@ -28,8 +29,17 @@ class EchoServer {
         seen_.insert(req.get_header_value("X-Seq") + "|" + req.body);
       }
       res.status = req.has_param("fail") ? 503 : 200;
-      res.set_content("seq " + req.get_header_value("X-Seq"), "text/plain");
+      std::string seq = req.get_header_value("X-Seq");
+      if (!req.has_param("chunked")) return res.set_content("seq " + seq, "text/plain");
+      // Transfer-Encoding: chunked, as Node.js answers: the body in two chunks.
+      res.set_chunked_content_provider("text/plain", [seq](std::size_t, httplib::DataSink& sink) {
+        sink.write("seq ", 4);
+        sink.write(seq.data(), seq.size());
+        sink.done();
+        return true;
+      });
     });
+    server_.set_tcp_nodelay(true);  // a chunked answer is several writes: no Nagle wait between them
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
   }
@@ -81,6 +91,19 @@ TEST(LoadClient, CountsNon200AnswersAsErrorsWithTheirBody) {
   EXPECT_GE(r.errors, static_cast<long>(r.latencies_ms.size()));
   ASSERT_FALSE(r.first_errors.empty());
   EXPECT_EQ(r.first_errors[0].substr(0, 8), "503 seq ");
+}
+
+TEST(LoadClient, ReadsChunkedAnswers) {
+  EchoServer server;
+  LoadResult r = RunLoad("127.0.0.1", server.port(), 1, 2, 1, Maker(server.port(), "?chunked"));
+  EXPECT_EQ(r.errors, 0) << (r.first_errors.empty() ? "" : r.first_errors[0]);
+  ASSERT_GT(r.latencies_ms.size(), 100u);
+  EXPECT_LE(server.requests(), static_cast<long>(r.latencies_ms.size()) + 2);
+  // The body put back together from its chunks.
+  LoadResult failed = RunLoad("127.0.0.1", server.port(), 1, 1, 1, Maker(server.port(), "?chunked&fail"));
+  ASSERT_FALSE(failed.first_errors.empty());
+  EXPECT_EQ(failed.first_errors[0].substr(0, 8), "503 seq ");
+  EXPECT_GT(failed.first_errors[0].size(), 8u);
 }
 
 // A server on raw sockets, one connection at a time: reads a request (headers and Content-Length body), then
