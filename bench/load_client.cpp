@@ -67,7 +67,7 @@ int ParseChunked(const std::string& in, std::size_t from, std::string& body, std
     if (eol == std::string::npos) return in.size() - pos > 32 ? -1 : 0;
     char* stop = nullptr;
     unsigned long size = std::strtoul(in.c_str() + pos, &stop, 16);
-    if (stop == in.c_str() + pos || (*stop != '\r' && *stop != ';')) return -1;
+    if (stop == in.c_str() + pos || (*stop != '\r' && *stop != ';') || size > (1UL << 30)) return -1;
     std::size_t data = eol + 2;
     if (in.size() < data + size + 2) return 0;
     if (in.compare(data + size, 2, "\r\n") != 0) return -1;

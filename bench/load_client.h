@@ -38,9 +38,9 @@ struct LoadResult {
 using RequestMaker = std::function<std::string(int conn, long seq)>;
 
 // Keeps `connections` connections to host:port busy for `seconds`, each sending its next request as soon as
-// the answer to the last one is read, spread over min(threads, connections) threads. A response is
-// Content-Length-framed (what cpp-httplib sends); a server that closes a connection gets a new one. Requests
-// in flight when the time is up are awaited (up to 10 s) but not counted.
+// the answer to the last one is read, spread over min(threads, connections) threads. A response is framed by
+// Content-Length (what cpp-httplib sends) or chunked (Node.js); a server that closes a connection gets a new
+// one. Requests in flight when the time is up are awaited (up to 10 s) but not counted.
 LoadResult RunLoad(const std::string& host, int port, int seconds, int connections, int threads,
                    const RequestMaker& make);
 
