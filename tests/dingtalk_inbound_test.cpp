@@ -132,6 +132,26 @@ TEST(DingTalkInbound, AGroupMessageWithAMention) {
   EXPECT_EQ(m.platform_language, Lang::kZh);
 }
 
+// A staffId the command parser would not read back as one token (a space, an ideographic space, a control
+// character in it) does not stand for its person in the text: the "@Nick" word stays as typed, and the words
+// after it still get their own people's ids. Found by the dingtalk_parsers fuzzer: "zhangsan01" with trailing
+// spaces left the text untrimmed, and an id with a space inside would split the command.
+TEST(DingTalkInbound, AStaffIdThatIsNotOneTokenLeavesItsMentionAsTyped) {
+  nlohmann::json j = GroupMessage();
+  j["text"]["content"] = "ticket new disk full @张三 @李四 @王五 @赵六 @钱七";
+  j["atUsers"] = {{{"dingtalkId", "$:LWCP_v1:$bot"}},
+                  {{"dingtalkId", "a"}, {"staffId", "zhangsan01   "}},
+                  {{"dingtalkId", "b"}, {"staffId", "li si"}},
+                  {{"dingtalkId", "c"}, {"staffId", "wang\u3000wu"}},
+                  {{"dingtalkId", "d"}, {"staffId", "zhao\nliu"}},
+                  {{"dingtalkId", "e"}, {"staffId", "qian07"}}};
+  auto in = ParseDingTalkCallback(j.dump());
+  ASSERT_TRUE(in.ok()) << in.status().ToString();
+  ASSERT_EQ(in->kind, DingTalkInbound::kMessage);
+  EXPECT_EQ(in->at_staff_ids.size(), 5u);
+  EXPECT_EQ(in->message.text, "ticket new disk full @张三 @李四 @王五 @赵六 @qian07");
+}
+
 TEST(DingTalkInbound, ADirectMessageHasNoChatAndAnOutsiderIsNamedBySenderId) {
   auto j = GroupMessage();
   j["conversationType"] = "1";

@@ -11,8 +11,17 @@ constexpr std::size_t kDingTalkMaxTextBytes = 16 * 1024;
 
 using Element = simdjson::dom::element;
 
+// Whether `id` goes through the command parser (NormalizeChatText, then Tokenize) as one token, unchanged:
+// only such an id can stand in the text for the person. One with a space in it would split the command
+// (or, at its end, leave the text untrimmed).
+bool IsOneToken(const std::string& id) {
+  std::vector<std::string> tokens = Tokenize(NormalizeChatText(id));
+  return tokens.size() == 1 && tokens[0] == id;
+}
+
 // "@Nick" words, in order, become "@<staffId>" for the people atUsers names (DingTalk's mention picker
-// writes the nick into the text and the ids into atUsers, in the same order).
+// writes the nick into the text and the ids into atUsers, in the same order). A word whose id is not one
+// token stays as typed.
 std::string MapMentions(const std::string& text, const std::vector<std::string>& staff_ids) {
   std::string out;
   std::size_t next = 0, i = 0;
@@ -24,7 +33,12 @@ std::string MapMentions(const std::string& text, const std::vector<std::string>&
     }
     std::size_t end = text.find(' ', i);
     if (end == std::string::npos) end = text.size();
-    out += "@" + staff_ids[next++];
+    const std::string& id = staff_ids[next++];
+    if (IsOneToken(id)) {
+      out += "@" + id;
+    } else {
+      out.append(text, i, end - i);
+    }
     i = end;
   }
   return out;
