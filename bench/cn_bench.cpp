@@ -175,10 +175,7 @@ int Load(Kind kind, const std::string& url, int seconds, int connections) {
     }
     return opsbot::bench::RawPost(t.host_port, r.path, r.headers, r.body, r.content_type);
   };
-  // Two load threads, as bench/run's wrk -t2: enough to keep 16 connections busy on two cores.
-  auto result = opsbot::bench::RunLoad(t.host, t.port, seconds, connections, 2, make);
-  opsbot::bench::PrintResult(result, seconds);
-  return result.errors == 0 ? 0 : 1;
+  return opsbot::bench::RunLoadAndPrint(t, seconds, connections, make);
 }
 
 }  // namespace

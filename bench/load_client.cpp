@@ -255,6 +255,15 @@ double Percentile(std::vector<double>& v, double p) {
   return v[k];
 }
 
+void PrintResult(LoadResult& result, int seconds) {
+  for (const auto& e : result.first_errors)
+    std::fprintf(stderr, "load: %s\n", e.c_str());
+  std::size_t n = result.latencies_ms.size();
+  double p50 = Percentile(result.latencies_ms, 50), p99 = Percentile(result.latencies_ms, 99);
+  std::printf("RESULT rps=%.0f p50_ms=%.3f p99_ms=%.3f requests=%zu errors=%ld\n",
+              static_cast<double>(n) / seconds, p50, p99, n, result.errors);
+}
+
 }  // namespace
 
 LoadTarget ParseLoadUrl(const std::string& url) {
@@ -310,13 +319,10 @@ LoadResult RunLoad(const std::string& host, int port, int seconds, int connectio
   return std::move(shared.result);
 }
 
-void PrintResult(LoadResult& result, int seconds) {
-  for (const auto& e : result.first_errors)
-    std::fprintf(stderr, "load: %s\n", e.c_str());
-  std::size_t n = result.latencies_ms.size();
-  double p50 = Percentile(result.latencies_ms, 50), p99 = Percentile(result.latencies_ms, 99);
-  std::printf("RESULT rps=%.0f p50_ms=%.3f p99_ms=%.3f requests=%zu errors=%ld\n",
-              static_cast<double>(n) / seconds, p50, p99, n, result.errors);
+int RunLoadAndPrint(const LoadTarget& target, int seconds, int connections, const RequestMaker& make) {
+  LoadResult result = RunLoad(target.host, target.port, seconds, connections, 2, make);
+  PrintResult(result, seconds);
+  return result.errors == 0 ? 0 : 1;
 }
 
 }  // namespace opsbot::bench

@@ -44,7 +44,9 @@ using RequestMaker = std::function<std::string(int conn, long seq)>;
 LoadResult RunLoad(const std::string& host, int port, int seconds, int connections, int threads,
                    const RequestMaker& make);
 
-// Prints "RESULT rps=… p50_ms=… p99_ms=… requests=… errors=…" and up to three errors on stderr.
-void PrintResult(LoadResult& result, int seconds);
+// A bench's load command: RunLoad on `target` with two threads (as bench/run's wrk -t2: enough to keep 16
+// connections busy on two cores), then prints "RESULT rps=… p50_ms=… p99_ms=… requests=… errors=…" and up
+// to three errors on stderr. Returns the exit status: 0, or 1 if any request failed.
+int RunLoadAndPrint(const LoadTarget& target, int seconds, int connections, const RequestMaker& make);
 
 }  // namespace opsbot::bench

@@ -50,10 +50,7 @@ int Load(const std::string& url, const std::string& secret, int seconds, int con
     return opsbot::bench::RawPost(t.host_port, t.path, {signed_headers.begin(), signed_headers.end()}, body,
                                   "application/x-www-form-urlencoded");
   };
-  // Two load threads, as bench/run's wrk -t2: enough to keep 16 connections busy on two cores.
-  auto result = opsbot::bench::RunLoad(t.host, t.port, seconds, connections, 2, make);
-  opsbot::bench::PrintResult(result, seconds);
-  return result.errors == 0 ? 0 : 1;
+  return opsbot::bench::RunLoadAndPrint(t, seconds, connections, make);
 }
 
 int Outbox(const std::string& opsbot_url, const std::string& secret, int fake_port, int messages,

@@ -134,8 +134,8 @@ std::string ToLowerAscii(std::string_view s) {
   return out;
 }
 
-bool EqualsIgnoreCase(std::string_view a,
-                      std::string_view b) {  // without a copy: header names in the hot path
+// Without a copy: it reads header names on request paths.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
                                             [](char x, char y) { return LowerAscii(x) == LowerAscii(y); });
 }
